@@ -1,0 +1,94 @@
+"""What the run found, for machines (JSON) and for people (one line per site, reasons indented, a diff)."""
+from __future__ import annotations
+
+import dataclasses
+import difflib
+from collections import Counter
+
+from .diagnostics import Diagnostic
+from .edit import split_lines
+from .results import FileResult, SiteResult
+
+
+def summarize(results: list[FileResult]) -> dict:
+    sites = [s for r in results for s in r.sites]
+    reasons = [d for s in sites if s.status != "converted" for d in s.reasons]
+    reasons += [r.error for r in results if r.error is not None]
+    return {
+        "files": len(results),
+        "file_errors": sum(r.error is not None for r in results),
+        "sites": len(sites),
+        "converted": sum(s.status == "converted" for s in sites),
+        "refused": sum(s.status != "converted" for s in sites),
+        "by_code": dict(sorted(Counter(d.code for d in reasons).items())),
+    }
+
+
+def to_json(results: list[FileResult]) -> dict:
+    return {
+        "sites": [s.to_json() for r in results for s in r.sites],
+        "files": [{"path": r.path, "error": r.error.to_json() if r.error else None} for r in results],
+        "summary": summarize(results),
+    }
+
+
+def _located(diagnostic: Diagnostic, file: str) -> str:
+    """Diagnostics from the pipeline may leave `file` empty: they belong to the site's file."""
+    return dataclasses.replace(diagnostic, file=diagnostic.file or file).render()
+
+
+def _verification_phrase(verification: dict) -> str:
+    # Keys read from the verifier's dict: "examples" (how many inputs agreed) and "modes"
+    # (e.g. ["eager", "traced"]); an empty dict or "skipped" means --no-verify.
+    if not verification or verification.get("skipped"):
+        return "not verified"
+    modes = "+".join(verification.get("modes") or ["eager", "traced"])
+    examples = verification.get("examples")
+    if examples is None:
+        return f"verified, {modes}"
+    return f"verified on {examples} example{'s' if examples != 1 else ''}, {modes}"
+
+
+def render_site(site: SiteResult) -> list[str]:
+    head = f"{site.file}:{site.line}: {site.function}"
+    if site.status == "converted":
+        target = site.replacement.name if site.replacement else "?"
+        lines = [f"{head}  converted -> {target} ({_verification_phrase(site.verification)})"]
+    else:
+        lines = [f"{head}  REFUSED"]
+        lines += ["    " + _located(d, site.file) for d in site.reasons]
+        if not site.reasons:
+            lines.append("    (no reason recorded)")
+        counterexample = site.verification.get("counterexample")
+        if counterexample:
+            lines.append(f"    counterexample: {counterexample}")
+    lines += [f"    {_located(n, site.file)} ({n.severity})" for n in site.notes]
+    return lines
+
+
+def render_text(results: list[FileResult]) -> str:
+    lines = []
+    for result in results:
+        if result.error is not None:
+            lines.append(f"{_located(result.error, result.path)}  (file left unchanged)")
+        for site in result.sites:
+            lines += render_site(site)
+    s = summarize(results)
+    summary = (f"{s['sites']} site{'s' if s['sites'] != 1 else ''} in {s['files']} "
+               f"file{'s' if s['files'] != 1 else ''}: {s['converted']} converted, {s['refused']} refused")
+    if s["file_errors"]:
+        summary += f", {s['file_errors']} file{'s' if s['file_errors'] != 1 else ''} not handled"
+    lines.append(summary)
+    return "\n".join(lines) + "\n"
+
+
+def unified_diff(path: str, old: str, new: str) -> str:
+    """A `diff -u`/git-style patch of one file; empty when nothing changes."""
+    diff = difflib.unified_diff(split_lines(old), split_lines(new), f"a/{path}", f"b/{path}")
+    out = []
+    for line in diff:
+        if line.endswith(("\n", "\r")):
+            out.append(line)
+        else:   # difflib leaves a last line without ending as is; say so, as diff does
+            out.append(line + "\n\\ No newline at end of file\n")
+    return "".join(out)
