@@ -4,7 +4,7 @@ import stat
 
 import pytest
 
-from transpiler.files import SourceFileError, atomic_write, read_source
+from transpiler.files import SourceFileError, atomic_write, python_files, read_source
 
 
 def test_utf8_bom_and_crlf_survive_a_round_trip(tmp_path):
@@ -69,3 +69,13 @@ def test_a_file_changed_since_it_was_read_is_not_overwritten(tmp_path):
     with pytest.raises(SourceFileError, match="changed on disk"):
         atomic_write(path, "x = 2\n", like=source)
     assert path.read_text() == "x = 1  # edited meanwhile\n"
+
+
+def test_directories_are_searched_for_python_files_outside_environments_and_builds(tmp_path):
+    for rel in ["pkg/a.py", "pkg/sub/b.py", "pkg/notes.txt", "pkg/.venv/lib/c.py", "pkg/build/d.py",
+                "pkg/__pycache__/e.py", "pkg/venv/f.py", "pkg/x/site-packages/g.py"]:
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("")
+    single = tmp_path / "pkg" / "a.py"
+    found = python_files([tmp_path / "pkg", single])   # a.py named twice: listed once
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["pkg/a.py", "pkg/sub/b.py"]

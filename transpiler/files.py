@@ -1,4 +1,4 @@
-"""Reading a Python source file and writing it back exactly as it was encoded.
+"""Source files: finding them under a directory, reading them as Python does, writing them back as they were.
 
 Python source may declare its encoding (PEP 263 `# -*- coding: latin-1 -*-`) or start with a UTF-8 BOM.
 We decode the bytes as Python itself would, keep the newline characters as they are (no universal-newline
@@ -94,3 +94,27 @@ def _fsync_directory(directory: Path) -> None:
         pass
     finally:
         os.close(fd)
+
+
+# Directories that hold other people's code or build output, never the user's sources.
+SKIPPED_DIRS = frozenset({".venv", "venv", "build", "dist", "site-packages", ".git", "__pycache__"})
+
+
+def python_files(paths: list[Path]) -> list[Path]:
+    """The files named, and the *.py files under the directories named, in a stable order, once each."""
+    found: list[Path] = []
+    for path in paths:
+        if not path.is_dir():
+            found.append(path)
+            continue
+        for root, dirs, files in os.walk(path):
+            dirs[:] = sorted(d for d in dirs if d not in SKIPPED_DIRS)
+            found += [Path(root) / f for f in sorted(files) if f.endswith(".py")]
+    seen: set[str] = set()
+    unique = []
+    for path in found:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    return unique
