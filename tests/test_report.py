@@ -10,7 +10,7 @@ def sample_results() -> list[FileResult]:
     converted = SiteResult(
         file="examples/audio.py", line=20, col=10, function="_standardize", api="tf.py_function",
         status="converted", signature="float32[None]", signature_source="--signature",
-        verification={"examples": 50, "modes": ["eager", "traced"]},
+        verification={"status": "passed", "examples": 50, "modes": ["eager", "traced"], "counterexample": None},
         replacement=Replacement("_standardize_tf", "@tf.function\ndef _standardize_tf(w):\n    return w\n",
                                 12, "", (20, 10, 20, 60), "_standardize_tf(wave)"),
         notes=[Diagnostic("P301", "assumed float32 input from Tout", 20, 10, severity="warning")],
@@ -22,7 +22,11 @@ def sample_results() -> list[FileResult]:
     mismatch = SiteResult(
         file="examples/audio.py", line=40, col=4, function="_odd", api="tf.py_function",
         reasons=[Diagnostic("P401", "values differ", 40, 4, file="examples/audio.py")],
-        verification={"examples": 3, "counterexample": "wave=array([nan], dtype=float32)"},
+        verification={"status": "failed", "examples": 3, "modes": ["eager", "traced"], "counterexample": {
+            "inputs": [{"dtype": "float32", "shape": [2], "value": ["nan", 1.5]}],
+            "original": {"dtype": "float32", "shape": [2], "value": ["nan", 1.5]},
+            "replacement": {"raised": "InvalidArgumentError: NaN in input"},
+            "mode": "traced"}},
     )
     broken = FileResult("broken.py", error=Diagnostic("P502", "invalid syntax", 3, 7, file="broken.py"))
     return [FileResult("examples/audio.py", sites=[converted, refused, mismatch]), broken]
@@ -52,7 +56,8 @@ def test_text_has_one_line_per_site_then_reasons_then_a_summary():
         "    examples/audio.py:25:9: P201 open() reads a file: no TensorFlow equivalent\n"
         "examples/audio.py:40: _odd  REFUSED\n"
         "    examples/audio.py:40:4: P401 values differ\n"
-        "    counterexample: wave=array([nan], dtype=float32)\n"
+        '    counterexample (traced): inputs float32[2] ["nan", 1.5]; original float32[2] ["nan", 1.5]; '
+        'replacement raised InvalidArgumentError: NaN in input\n'
         "broken.py:3:7: P502 invalid syntax  (file left unchanged)\n"
         "3 sites in 2 files: 1 converted, 2 refused, 1 file not handled\n"
     )
@@ -83,3 +88,16 @@ def test_unified_diff_keeps_crlf_and_marks_a_missing_final_newline():
         "\\ No newline at end of file\n"
     )
     assert unified_diff("m.py", old, old) == ""
+
+
+def test_counterexample_with_several_outputs_and_a_cut_array():
+    from transpiler.report import render_counterexample
+    assert render_counterexample({
+        "inputs": [{"dtype": "int64", "shape": [], "value": 3}],
+        "original": [{"dtype": "float32", "shape": [70], "value": [0.5], "truncated": "first 64 of 70"},
+                     {"dtype": "int64", "shape": [], "value": 1}],
+        "replacement": [{"dtype": "float32", "shape": [70], "value": [0.25], "truncated": "first 64 of 70"},
+                        {"dtype": "int64", "shape": [], "value": 1}],
+        "mode": "eager",
+    }) == ("counterexample (eager): inputs int64[] 3; original (float32[70] [0.5] ..., int64[] 1); "
+           "replacement (float32[70] [0.25] ..., int64[] 1)")

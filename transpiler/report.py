@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
+import json
 from collections import Counter
 
 from .diagnostics import Diagnostic
@@ -38,15 +39,33 @@ def _located(diagnostic: Diagnostic, file: str) -> str:
 
 
 def _verification_phrase(verification: dict) -> str:
-    # Keys read from the verifier's dict: "examples" (how many inputs agreed) and "modes"
-    # (e.g. ["eager", "traced"]); an empty dict or "skipped" means --no-verify.
-    if not verification or verification.get("skipped"):
+    # The verifier's verdict (transpiler/verify/__init__.py): "status", "examples", "modes", ...
+    # An empty dict or a status other than "passed" on a converted site means it was not verified (--no-verify).
+    if verification.get("status") != "passed":
         return "not verified"
-    modes = "+".join(verification.get("modes") or ["eager", "traced"])
-    examples = verification.get("examples")
-    if examples is None:
-        return f"verified, {modes}"
+    modes = "+".join(verification.get("modes") or [])
+    examples = verification.get("examples", 0)
     return f"verified on {examples} example{'s' if examples != 1 else ''}, {modes}"
+
+
+def _value(described) -> str:
+    """One input or outcome of a counterexample, as transpiler/verify/describe.py wrote it."""
+    if isinstance(described, list):
+        return "(" + ", ".join(_value(d) for d in described) + ")"
+    if isinstance(described, dict) and "raised" in described:
+        return f"raised {described['raised']}"
+    if isinstance(described, dict) and "dtype" in described:
+        shape = ",".join(str(d) for d in described.get("shape", []))
+        cut = " ..." if described.get("truncated") else ""
+        return f"{described['dtype']}[{shape}] {json.dumps(described.get('value'))}{cut}"
+    return json.dumps(described)
+
+
+def render_counterexample(counterexample: dict) -> str:
+    inputs = ", ".join(_value(d) for d in counterexample.get("inputs", []))
+    return (f"counterexample ({counterexample.get('mode', '?')}): inputs {inputs}; "
+            f"original {_value(counterexample.get('original'))}; "
+            f"replacement {_value(counterexample.get('replacement'))}")
 
 
 def render_site(site: SiteResult) -> list[str]:
@@ -61,7 +80,7 @@ def render_site(site: SiteResult) -> list[str]:
             lines.append("    (no reason recorded)")
         counterexample = site.verification.get("counterexample")
         if counterexample:
-            lines.append(f"    counterexample: {counterexample}")
+            lines.append("    " + render_counterexample(counterexample))
     lines += [f"    {_located(n, site.file)} ({n.severity})" for n in site.notes]
     return lines
 
