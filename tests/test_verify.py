@@ -1,0 +1,233 @@
+"""Verification stage: real TensorFlow in a real subprocess, original py_function vs replacement.
+
+Each verify_site call pays a TF import in a fresh process (~4 s), so the end-to-end cases use few
+examples; the comparison and the strategies are also tested in-process, which is fast.
+"""
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from transpiler.verify import VerifyJob, verify_site
+from transpiler.verify.compare import Outputs, compare_outputs
+from transpiler.verify.describe import describe_array
+from transpiler.verify.strategies import explicit_examples, signature_inputs
+
+NUMPY_SLICE = "import numpy as np\n\n"
+
+
+def make_job(slice_body: str, replacement: str, *, expr="f", name="f_tf", api="tf.numpy_function",
+             tout=("float32",), tout_is_list=False, signature=(("float32", [None]),), examples=20,
+             deadline_s=60.0) -> VerifyJob:
+    return VerifyJob(original_slice=NUMPY_SLICE + slice_body, original_expr=expr,
+                     replacement_source=replacement, replacement_name=name, api=api, tout=list(tout),
+                     tout_is_list=tout_is_list, signature=[[d, list(dims)] for d, dims in signature],
+                     examples=examples, seed=0, deadline_s=deadline_s)
+
+
+def check_verdict_shape(verdict: dict) -> None:
+    assert set(verdict) == {"status", "examples", "modes", "message", "counterexample", "seconds"}
+    assert verdict["modes"] == ["eager", "traced"]
+    json.dumps(verdict, allow_nan=False)  # strict JSON: the report hands it on as is
+
+
+# --- end to end -------------------------------------------------------------------------------------------
+
+def test_equivalent_pair_passes():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return (x * 2).astype(np.float32)\n",
+        "@tf.function\ndef f_tf(x):\n    return x * 2\n"))
+    check_verdict_shape(verdict)
+    assert verdict["status"] == "passed", verdict["message"]
+    assert verdict["examples"] >= 20
+    assert verdict["counterexample"] is None
+
+
+def test_argmax_on_nan_fails_with_nan_counterexample():
+    # np.argmax returns the first NaN; tf.argmax skips NaN.
+    verdict = verify_site(make_job(
+        "def f(x):\n    return np.argmax(x, axis=-1)\n",
+        "@tf.function\ndef f_tf(x):\n    return tf.argmax(x, axis=-1)\n",
+        tout=("int64",), signature=(("float32", [None, 4]),), examples=25))
+    check_verdict_shape(verdict)
+    assert verdict["status"] == "failed", verdict["message"]
+    example = verdict["counterexample"]
+    assert example["inputs"][0]["dtype"] == "float32"
+    assert "nan" in json.dumps(example["inputs"])
+    assert example["mode"] in ("eager", "traced")
+    assert example["original"]["dtype"] == example["replacement"]["dtype"] == "int64"
+
+
+def test_modulo_sign_semantics_fail():
+    # NumPy's % takes the divisor's sign; truncatemod takes the dividend's.
+    verdict = verify_site(make_job(
+        "def f(x):\n    return x % 3\n",
+        "@tf.function\ndef f_tf(x):\n    return tf.truncatemod(x, 3)\n",
+        tout=("int32",), signature=(("int32", [None]),)))
+    assert verdict["status"] == "failed", verdict["message"]
+    values = verdict["counterexample"]["inputs"][0]["value"]
+    assert any(v < 0 and v % 3 != 0 for v in values)
+    # shrunk: one negative element is enough to show the difference
+    assert verdict["counterexample"]["inputs"][0]["shape"] == [1]
+
+
+def test_wrong_dtype_fails():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return (x * 2).astype(np.float32)\n",
+        "@tf.function\ndef f_tf(x):\n    return tf.cast(x * 2, tf.float64)\n"))
+    assert verdict["status"] == "failed"
+    assert "dtype float64" in verdict["message"]
+    assert verdict["counterexample"]["replacement"]["dtype"] == "float64"
+
+
+def test_replacement_raising_where_original_returns_fails():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return (x * 2).astype(np.float32)\n",
+        "@tf.function\ndef f_tf(x):\n"
+        "    tf.debugging.assert_all_finite(x, 'finite inputs only')\n"
+        "    return x * 2\n"))
+    assert verdict["status"] == "failed"
+    assert "replacement raised" in verdict["message"]
+    assert "raised" in verdict["counterexample"]["replacement"]
+    values = verdict["counterexample"]["inputs"][0]["value"]
+    assert any(v in ("nan", "inf", "-inf") for v in values)
+
+
+def test_slow_replacement_times_out_within_limit():
+    deadline = 12.0
+    verdict = verify_site(make_job(
+        "def f(x):\n    return (x * 2).astype(np.float32)\n",
+        "import time\n\ndef f_tf(x):\n    time.sleep(60)\n    return x * 2\n",
+        deadline_s=deadline))
+    check_verdict_shape(verdict)
+    assert verdict["status"] == "timeout"
+    assert "12 s" in verdict["message"]
+    assert verdict["seconds"] < deadline + 5
+
+
+def test_slice_raising_at_exec_is_an_error_with_the_reason():
+    verdict = verify_site(make_job(
+        "raise RuntimeError('this module starts a training run')\n\ndef f(x):\n    return x\n",
+        "@tf.function\ndef f_tf(x):\n    return x\n"))
+    check_verdict_shape(verdict)
+    assert verdict["status"] == "error"
+    assert "original slice" in verdict["message"]
+    assert "training run" in verdict["message"]
+
+
+def test_original_that_never_runs_is_an_error_not_a_pass():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return x.reshape(5, 7).astype(np.float32)\n",   # fits no generated shape
+        "@tf.function\ndef f_tf(x):\n    return tf.reshape(x, [5, 7])\n",
+        examples=10))
+    assert verdict["status"] == "error"
+    assert "never ran successfully" in verdict["message"]
+    assert "float32[None]" in verdict["message"]
+
+
+def test_py_function_original_gets_eager_tensors():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return np.sqrt(np.abs(x.numpy()))\n",
+        "@tf.function\ndef f_tf(x):\n    return tf.sqrt(tf.abs(x))\n",
+        api="tf.py_function"))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+def test_list_tout_structure_and_two_outputs():
+    verdict = verify_site(make_job(
+        "def f(x):\n    return x * 2, np.array(x.size, np.int64)\n",
+        "@tf.function\ndef f_tf(x):\n    return [x * 2, tf.size(x, out_type=tf.int64)]\n",
+        tout=("float32", "int64"), tout_is_list=True, api="tf.compat.v1.py_func"))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+def test_two_arguments_with_shared_batch_dim():
+    # Mismatched batch sizes make both sides raise (they agree); matched ones must be drawn often
+    # enough that the original runs, else the verdict would be "error".
+    verdict = verify_site(make_job(
+        "def f(x, y):\n    return (x - y.astype(np.float32)).astype(np.float32)\n",
+        "@tf.function\ndef f_tf(x, y):\n    return x - tf.cast(y, tf.float32)\n",
+        signature=(("float32", [None]), ("int64", [None]))))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+def test_string_inputs_reach_the_original_as_bytes():
+    verdict = verify_site(make_job(
+        "def f(s):\n    return np.array([len(v) for v in s.reshape(-1)], np.int32).reshape(s.shape)\n",
+        "@tf.function\ndef f_tf(s):\n    return tf.strings.length(s)\n",
+        tout=("int32",), signature=(("string", [None]),)))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+# --- comparison, in-process ---------------------------------------------------------------------------------
+
+def single(array, dtype=None) -> Outputs:
+    array = np.asarray(array)
+    return Outputs(False, [array], [dtype or array.dtype.name])
+
+
+def test_nan_positions_and_infinities_must_match():
+    assert compare_outputs(single(np.float32([1, np.nan, np.inf])), single(np.float32([1, np.nan, np.inf]))) is None
+    assert "NaN position" in compare_outputs(single(np.float32([1, np.nan])), single(np.float32([np.nan, 1])))
+    assert "infinity" in compare_outputs(single(np.float32([np.inf])), single(np.float32([-np.inf])))
+    assert "infinity" in compare_outputs(single(np.float32([np.inf])), single(np.float32([3.4e38])))
+
+
+def test_float_tolerance_depends_on_dtype():
+    assert compare_outputs(single(np.float32([1.0])), single(np.float32([1.00001]))) is None
+    assert compare_outputs(single(np.float32([1.0])), single(np.float32([1.001]))) is not None
+    assert compare_outputs(single(np.float64([1.0])), single(np.float64([1.00001]))) is not None
+    assert compare_outputs(single(np.float16([1.0])), single(np.float16([1.0009765625]))) is None
+    assert compare_outputs(single(np.int64([1])), single(np.int64([2]))) is not None
+
+
+def test_structure_dtype_and_shape_are_compared_before_values():
+    pair = Outputs(True, [np.float32([1]), np.int64(1)], ["float32", "int64"])
+    assert "single tensor" in compare_outputs(pair, single(np.float32([1])))
+    assert "2 outputs" in compare_outputs(pair, Outputs(True, [np.float32([1])], ["float32"]))
+    assert "dtype int32" in compare_outputs(single(np.int64([1])), single(np.int32([1])))
+    assert "shape [1, 1]" in compare_outputs(single(np.float32([1])), single(np.float32([[1]])))
+
+
+def test_strings_compare_exactly():
+    a = np.array([b"a", "é".encode()], object)
+    assert compare_outputs(single(a, "string"), single(a.copy(), "string")) is None
+    assert compare_outputs(single(a, "string"), single(np.array([b"a", b"e"], object), "string")) is not None
+
+
+def test_described_values_are_strict_json():
+    described = describe_array(np.float32([np.nan, -np.inf, 0.001]), "float32")
+    assert described == {"dtype": "float32", "shape": [3], "value": ["nan", "-inf", 0.001]}
+    assert json.loads(json.dumps(describe_array(np.array([b"\xff"], object), "string")))["value"] == ["b'\\xff'"]
+
+
+# --- strategies, in-process ---------------------------------------------------------------------------------
+
+def test_explicit_examples_are_zeros_and_empty():
+    zeros, empty = explicit_examples([["float32", [None, 4]], ["string", []]])
+    assert zeros[0].shape == (3, 4) and not zeros[0].any() and zeros[1] == b""
+    assert empty[0].shape == (0, 4)
+    assert len(explicit_examples([["int32", [2]]])) == 1  # nothing can be empty
+
+
+def test_drawn_inputs_follow_the_signature_and_mostly_share_batch_sizes():
+    signature = [["float32", [None, 2]], ["int8", [None]], ["string", []]]
+    drawn = []
+
+    @settings(max_examples=60, database=None, deadline=None, suppress_health_check=list(HealthCheck))
+    @given(signature_inputs(signature))
+    def collect(inputs):
+        drawn.append(inputs)
+    collect()
+    for x, y, s in drawn:
+        assert x.dtype == np.float32 and x.ndim == 2 and x.shape[1] == 2
+        assert y.dtype == np.int8 and y.ndim == 1
+        assert s.dtype == object and isinstance(s[()], bytes)
+    assert sum(x.shape[0] == y.shape[0] for x, y, _ in drawn) > len(drawn) / 2
+    floats = np.concatenate([x.reshape(-1) for x, _, _ in drawn])
+    assert np.mean(np.abs(floats[np.isfinite(floats)]) <= 10) > 0.7   # mostly ordinary values
+    assert any(not math.isfinite(v) for v in floats)                   # with edges mixed in

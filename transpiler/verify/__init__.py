@@ -1,0 +1,98 @@
+"""Verification stage: prove on generated inputs that a replacement computes what the original call does.
+
+`verify_site(job)` runs `python -m transpiler.verify.runner` in a separate process with a wall-clock
+limit: the original is user code (it may hang, crash the interpreter, or change global state), and the
+verdict must come back whatever it does. The verdict is a JSON-serialisable dict:
+
+    status          "passed" | "failed" (a mismatch: refuse the site) | "timeout" | "error" (no verdict)
+    examples        inputs checked (up to the first failure, when one is found)
+    modes           replacement modes compared: ["eager", "traced"]
+    message         what happened, in words
+    counterexample  {"inputs", "original", "replacement", "mode"} for "failed" (shrunk), else None
+    seconds         wall time of the whole check, TF import included
+"""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .job import VerifyJob
+
+__all__ = ["VerifyJob", "verify_site"]
+
+_PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
+_PROGRESS_PREFIX = "pyfunc2tf-verify: "   # same as runner.PROGRESS_PREFIX; the runner imports TF, this must not
+_STDERR_TAIL = 1500
+
+
+def verify_site(job: VerifyJob) -> dict:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="pyfunc2tf-verify-") as workdir:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "transpiler.verify.runner"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+            cwd=workdir, env=_runner_env(workdir), start_new_session=True,
+        )
+        try:
+            stdout, stderr = proc.communicate(job.to_json().encode(), timeout=job.deadline_s)
+        except subprocess.TimeoutExpired:
+            _kill_group(proc)
+            stdout, stderr = proc.communicate()
+            stage = _last_progress(stderr)
+            result = _verdict("timeout", f"verification did not finish within the {job.deadline_s:g} s limit"
+                                         + (f" (it was at: {stage})" if stage else ""))
+        else:
+            _kill_group(proc)  # anything the user's code left running in the background
+            result = _parse_verdict(stdout, stderr, proc.returncode)
+    result["seconds"] = round(time.monotonic() - started, 3)
+    return result
+
+
+def _runner_env(workdir: str) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PROJECT_ROOT, env.get("PYTHONPATH", "")) if p)
+    env["TF_CPP_MIN_LOG_LEVEL"] = "3"
+    env["TMPDIR"] = workdir            # whatever the run leaves behind goes away with the workdir
+    env["PYTHONHASHSEED"] = "0"        # verdicts repeat: the order of a set of strings depends on it
+    env.pop("PYTHONSTARTUP", None)
+    return env
+
+
+def _kill_group(proc: subprocess.Popen) -> None:
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+
+
+def _parse_verdict(stdout: bytes, stderr: bytes, returncode: int) -> dict:
+    lines = stdout.decode("utf-8", "replace").strip().splitlines()
+    if lines:
+        try:
+            result = json.loads(lines[-1])
+            if isinstance(result, dict) and "status" in result:
+                return result
+        except json.JSONDecodeError:
+            pass
+    tail = stderr.decode("utf-8", "replace")[-_STDERR_TAIL:].strip()
+    how = f"exited with status {returncode}" if returncode >= 0 else f"was killed by signal {-returncode}"
+    return _verdict("error", f"the verification process {how} without a verdict"
+                             + (f"; its stderr ends with:\n{tail}" if tail else ""))
+
+
+def _last_progress(stderr: bytes) -> str:
+    for line in reversed(stderr.decode("utf-8", "replace").splitlines()):
+        if line.startswith(_PROGRESS_PREFIX):
+            return line[len(_PROGRESS_PREFIX):]
+    return ""
+
+
+def _verdict(status: str, message: str) -> dict:
+    return {"status": status, "examples": 0, "modes": ["eager", "traced"], "message": message,
+            "counterexample": None, "seconds": 0.0}

@@ -1,0 +1,69 @@
+"""JSON-safe renderings of inputs and outcomes, for the counterexample in a verdict.
+
+Strict JSON has no NaN or infinity and no bytes, so non-finite floats become the strings "nan", "inf",
+"-inf", bytes their Python repr, complex numbers their str. Large arrays are cut, and say so.
+"""
+from __future__ import annotations
+
+import math
+import re
+
+import numpy as np
+
+MAX_ELEMENTS = 64
+MAX_MESSAGE = 400
+_TF_NODE_PREFIX = re.compile(r"^\{\{function_node [^}]*\}\}\s*")
+_TF_OP_SUFFIX = re.compile(r"\s*\[Op:[^\]]*\].*$")
+
+
+def describe_array(array: np.ndarray, dtype: str) -> dict:
+    """{"dtype", "shape", "value"} with `value` nested lists (flat and cut when over MAX_ELEMENTS)."""
+    array = np.asarray(array)
+    described = {"dtype": dtype, "shape": list(array.shape)}
+    if array.size > MAX_ELEMENTS:
+        described["value"] = [_scalar(v) for v in array.reshape(-1)[:MAX_ELEMENTS]]
+        described["truncated"] = f"first {MAX_ELEMENTS} of {array.size} elements, flattened"
+    else:
+        described["value"] = _nested(array)
+    return described
+
+
+def describe_error(error: BaseException | str) -> dict:
+    return {"raised": short_error(error)}
+
+
+def short_error(error: BaseException | str) -> str:
+    """`Type: first line`, without TF's node names: an error raised inside a py_function reaches the
+    caller as `InvalidArgumentError: {{function_node ...}} ValueError: ...` followed by a traceback."""
+    if isinstance(error, str):
+        return error[:MAX_MESSAGE]
+    lines = _TF_NODE_PREFIX.sub("", str(error).strip()).splitlines() or [""]
+    # Errors raised while autograph traces come as "in user code:", the frames, then the error itself.
+    line = lines[-1] if lines[0].strip() == "in user code:" else lines[0]
+    line = _TF_OP_SUFFIX.sub("", line).strip()
+    return f"{type(error).__name__}: {line}"[:MAX_MESSAGE]
+
+
+def _nested(array: np.ndarray):
+    if array.ndim == 0:
+        return _scalar(array[()])
+    if array.ndim == 1:  # iterating gives elements: NumPy scalars, or the bytes of an object array
+        return [_scalar(v) for v in array]
+    return [_nested(sub) for sub in array]
+
+
+def _scalar(value):
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8 and np.isfinite(value):
+        # float32 0.001 is 0.0010000000474974513 as a double; its shortest repr reads back to the same float32
+        return float(str(value))
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, bytes):
+        return repr(value)
+    if isinstance(value, complex):
+        return str(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return "nan" if math.isnan(value) else ("inf" if value > 0 else "-inf")
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return value
+    return repr(value)
