@@ -1,0 +1,15 @@
+"""The op table: what NumPy, math, builtins and ndarray methods mean in TensorFlow.
+
+Importing this package registers every entry. `REGISTRY` maps canonical names to OpEntry,
+`UNSUPPORTED` maps names to the reason they are refused; `table_rows()` is what `pyfunc2tf ops` prints.
+"""
+from .registry import REGISTRY, UNSUPPORTED, OpEntry  # noqa: F401
+from . import ufuncs, numpy_functions, shape_ops, reductions, linalg, ndarray_methods, builtins_math, unsupported  # noqa: F401,E402
+
+
+def table_rows() -> list[dict]:
+    rows = [{"name": e.name, "status": e.status, "reason": e.limits, "target": e.target}
+            for e in REGISTRY.values()]
+    rows += [{"name": n, "status": "unsupported", "reason": r, "target": ""} for n, r in UNSUPPORTED.items()
+             if n not in REGISTRY]
+    return sorted(rows, key=lambda r: r["name"])

@@ -1,0 +1,252 @@
+"""NumPy ufuncs (and the operators that call them) as TF code templates, keyed by dtype kind.
+
+A template's holes: {0}, {1} the operands (already cast to NumPy's loop dtypes), {dt} the loop's TF
+dtype. Kinds: b bool, i signed, u unsigned, f float, c complex; "*" any kind not listed. A ufunc whose
+semantics a template cannot state (NumPy's floor division, integer division by zero giving 0, NaN-
+ignoring fmax, ...) has a function in SPECIAL instead.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from transpiler.diagnostics import Refusal
+from transpiler.lower import code
+from transpiler.lower.values import Tensor
+
+from .registry import OpEntry, register
+
+_ZERO = "tf.zeros_like({0}, tf.bool)"
+_ONES = "tf.ones_like({0}, tf.bool)"
+
+UFUNC_TEMPLATES: dict[str, dict[str, str]] = {
+    "add": {"*": "tf.math.add({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
+    "subtract": {"*": "tf.math.subtract({0}, {1})"},
+    "multiply": {"*": "tf.math.multiply({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
+    "true_divide": {"fc": "tf.math.truediv({0}, {1})"},
+    "negative": {"*": "tf.math.negative({0})"},
+    "positive": {"*": "{0}"},
+    "absolute": {"*": "tf.math.abs({0})", "bu": "{0}"},
+    "fabs": {"f": "tf.math.abs({0})"},
+    "sign": {"*": "tf.math.sign({0})"},
+    "exp": {"fc": "tf.math.exp({0})"},
+    "exp2": {"f": "tf.math.pow(tf.constant(2, {dt}), {0})"},
+    "expm1": {"f": "tf.math.expm1({0})"},
+    "log": {"fc": "tf.math.log({0})"},
+    "log2": {"f": "tf.math.log({0}) / tf.math.log(tf.constant(2, {dt}))"},
+    "log10": {"f": "tf.math.log({0}) / tf.math.log(tf.constant(10, {dt}))"},
+    "log1p": {"f": "tf.math.log1p({0})"},
+    "sqrt": {"fc": "tf.math.sqrt({0})"},
+    "square": {"*": "tf.math.square({0})", "b": "{0}"},
+    "cbrt": {"f": "tf.math.sign({0}) * tf.math.pow(tf.math.abs({0}), tf.constant(1 / 3, {dt}))"},
+    "reciprocal": {"fc": "tf.math.reciprocal({0})"},
+    "sin": {"fc": "tf.math.sin({0})"}, "cos": {"fc": "tf.math.cos({0})"}, "tan": {"fc": "tf.math.tan({0})"},
+    "arcsin": {"f": "tf.math.asin({0})"}, "arccos": {"f": "tf.math.acos({0})"},
+    "arctan": {"f": "tf.math.atan({0})"}, "arctan2": {"f": "tf.math.atan2({0}, {1})"},
+    "sinh": {"f": "tf.math.sinh({0})"}, "cosh": {"f": "tf.math.cosh({0})"}, "tanh": {"f": "tf.math.tanh({0})"},
+    "arcsinh": {"f": "tf.math.asinh({0})"}, "arccosh": {"f": "tf.math.acosh({0})"},
+    "arctanh": {"f": "tf.math.atanh({0})"},
+    "deg2rad": {"f": "{0} * tf.constant(np_pi / 180, {dt})"}, "rad2deg": {"f": "{0} * tf.constant(180 / np_pi, {dt})"},
+    "floor": {"f": "tf.math.floor({0})", "iub": "{0}"}, "ceil": {"f": "tf.math.ceil({0})", "iub": "{0}"},
+    "trunc": {"f": "tf.math.sign({0}) * tf.math.floor(tf.math.abs({0}))", "iub": "{0}"},
+    "rint": {"f": "tf.math.round({0})"},
+    "maximum": {"*": "tf.math.maximum({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
+    "minimum": {"*": "tf.math.minimum({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
+    "equal": {"*": "tf.math.equal({0}, {1})"}, "not_equal": {"*": "tf.math.not_equal({0}, {1})"},
+    "less": {"*": "tf.math.less({0}, {1})"}, "less_equal": {"*": "tf.math.less_equal({0}, {1})"},
+    "greater": {"*": "tf.math.greater({0}, {1})"}, "greater_equal": {"*": "tf.math.greater_equal({0}, {1})"},
+    "logical_and": {"b": "tf.math.logical_and({0}, {1})"}, "logical_or": {"b": "tf.math.logical_or({0}, {1})"},
+    "logical_xor": {"b": "tf.math.logical_xor({0}, {1})"}, "logical_not": {"b": "tf.math.logical_not({0})"},
+    "bitwise_and": {"iu": "tf.bitwise.bitwise_and({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
+    "bitwise_or": {"iu": "tf.bitwise.bitwise_or({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
+    "bitwise_xor": {"iu": "tf.bitwise.bitwise_xor({0}, {1})", "b": "tf.math.logical_xor({0}, {1})"},
+    "invert": {"iu": "tf.bitwise.invert({0})", "b": "tf.math.logical_not({0})"},
+    "isnan": {"f": "tf.math.is_nan({0})", "iub": _ZERO},
+    "isinf": {"f": "tf.math.is_inf({0})", "iub": _ZERO},
+    "isfinite": {"f": "tf.math.is_finite({0})", "iub": _ONES},
+    "signbit": {"f": "tf.math.less(tf.bitwise.bitwise_and(tf.bitcast({0}, {sint}), tf.constant({signmask}, {sint})), 0)",
+                "i": "tf.math.less({0}, 0)", "ub": _ZERO},
+    "copysign": {"f": "tf.where(tf.math.less(tf.bitwise.bitwise_and(tf.bitcast({1}, {sint}), tf.constant({signmask}, {sint})), 0), -tf.math.abs({0}), tf.math.abs({0}))"},
+    "fmax": {"f": "tf.where(tf.math.is_nan({1}), {0}, tf.where(tf.math.is_nan({0}), {1}, tf.math.maximum({0}, {1})))",
+             "iu": "tf.math.maximum({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
+    "fmin": {"f": "tf.where(tf.math.is_nan({1}), {0}, tf.where(tf.math.is_nan({0}), {1}, tf.math.minimum({0}, {1})))",
+             "iu": "tf.math.minimum({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
+    "heaviside": {"f": "tf.where(tf.math.is_nan({0}), {0}, tf.where(tf.math.equal({0}, 0), {1}, tf.cast({0} > 0, {dt})))"},
+    "hypot": {"f": "_HYPOT_"},
+    "float_power": {"f": "tf.math.pow({0}, {1})"},
+    "logaddexp": {"f": "tf.math.reduce_logsumexp(tf.stack(tf.broadcast_dynamic_shape_pair({0}, {1}), 0), 0)"},
+}
+# logaddexp needs a broadcast helper that TF lacks under that name: keep it out until written properly
+del UFUNC_TEMPLATES["logaddexp"]
+
+UFUNC_LIMITS = {
+    "log2": "computed as log(x)/log(2): exact powers of two may be off in the last bit",
+    "log10": "computed as log(x)/log(10): exact powers of ten may be off in the last bit",
+    "cbrt": "computed with pow: last-bit differences",
+    "hypot": "scaled to avoid overflow, as C hypot does; last-bit differences",
+    "floor_divide": "float operands follow NumPy's divmod algorithm; integer division by zero gives 0",
+    "remainder": "integer division by zero gives 0, as NumPy does",
+    "power": "integer powers need a non-negative exponent known when converting",
+}
+# aliases NumPy exports under a second name
+UFUNC_ALIASES = {"divide": "true_divide", "mod": "remainder", "abs": "absolute", "degrees": "rad2deg",
+                 "radians": "deg2rad", "conjugate": None, "bitwise_not": "invert", "bitwise_invert": "invert",
+                 "asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2", "asinh": "arcsinh",
+                 "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}
+
+
+def _template_for(ufunc: str, kind: str) -> str | None:
+    table = UFUNC_TEMPLATES.get(ufunc, {})
+    for kinds, tpl in table.items():
+        if kind in kinds and kinds != "*":
+            return tpl
+    return table.get("*")
+
+
+def lower_ufunc(ctx, ufunc: str, args: list[Tensor], ins: list[str], outs: list[str], node) -> Tensor:
+    """TF code for `np.<ufunc>(*args)`; args are already cast to the loop dtypes `ins`."""
+    kind = np.dtype(ins[0]).kind
+    special = SPECIAL.get(ufunc)
+    if special is not None:
+        return Tensor(special(ctx, args, ins[0], outs[0], node), outs[0], ())
+    tpl = _template_for(ufunc, kind)
+    if tpl is None:
+        raise Refusal("P201", f"np.{ufunc} on {ins[0]} has no faithful TensorFlow lowering", node)
+    if tpl == "_HYPOT_":
+        return Tensor(_hypot(ctx, args, ins[0]), outs[0], ())
+    if "{0}" in tpl and tpl.count("{0}") > 1 or "{1}" in tpl and tpl.count("{1}") > 1:
+        args = [ctx.materialize(a, "u") for a in args]
+    fields = {"dt": code.tf_dtype(ins[0])}
+    if kind == "f":
+        bits = np.dtype(ins[0]).itemsize * 8
+        fields["sint"] = f"tf.int{bits}"
+        fields["signmask"] = str(-(1 << (bits - 1)))
+    expr = tpl.replace("np_pi", repr(np.pi)).format(*[a.expr for a in args], **fields)
+    return Tensor(expr, outs[0], ())
+
+
+def _hypot(ctx, args, dt) -> str:
+    x, y = (ctx.materialize(Tensor(f"tf.math.abs({a.expr})", dt, ()), "h") for a in args)
+    big = ctx.bind(f"tf.math.maximum({x.expr}, {y.expr})", "hbig")
+    small = ctx.bind(f"tf.math.minimum({x.expr}, {y.expr})", "hsmall")
+    ratio = f"tf.math.divide_no_nan({small}, {big})"
+    inf = code.constant(np.inf, dt)
+    return (f"tf.where(tf.math.logical_or(tf.math.is_inf({x.expr}), tf.math.is_inf({y.expr})), {inf}, "
+            f"{big} * tf.math.sqrt(1 + tf.math.square({ratio})))")
+
+
+def _int_guarded(ctx, a: Tensor, b: Tensor, op: str) -> str:
+    """NumPy integer // and % by zero give 0 (with a warning); TF raises or is undefined."""
+    b = ctx.materialize(b, "den")
+    zero = f"tf.zeros_like({b.expr})"
+    safe = f"tf.where(tf.math.equal({b.expr}, 0), tf.ones_like({b.expr}), {b.expr})"
+    return f"tf.where(tf.math.equal({b.expr}, 0), {zero}, {op}({a.expr}, {safe}))"
+
+
+def _floor_divide(ctx, args, dt, out, node) -> str:
+    a, b = args
+    kind = np.dtype(dt).kind
+    if kind in "iu":
+        return _int_guarded(ctx, a, b, "tf.math.floordiv")
+    if kind == "b":
+        raise Refusal("P301", "NumPy has no floor_divide for bool", node)
+    if kind != "f":
+        raise Refusal("P201", f"floor_divide on {dt} is not supported", node)
+    # npy_divmod: floor((a - fmod(a, b)) / b) with NumPy's corrections, not floor(a / b)
+    a, b = ctx.materialize(a, "num"), ctx.materialize(b, "den")
+    mod = ctx.bind(f"tf.math.truncatemod({a.expr}, {b.expr})", "fmod")
+    div = ctx.bind(f"({a.expr} - {mod}) / {b.expr}", "div")
+    fix = ctx.bind(f"tf.math.logical_and(tf.math.not_equal({mod}, 0), "
+                   f"tf.math.not_equal({b.expr} < 0, {mod} < 0))", "fix")
+    div = ctx.bind(f"tf.where({fix}, {div} - 1, {div})", "div")
+    fl = ctx.bind(f"tf.math.floor({div})", "fdiv")
+    fl = ctx.bind(f"tf.where({div} - {fl} > 0.5, {fl} + 1, {fl})", "fdiv")
+    zero_div = f"tf.math.multiply(tf.math.sign({a.expr} / {b.expr}), tf.zeros_like({div}))"
+    res = f"tf.where(tf.math.equal({div}, 0), {zero_div}, {fl})"
+    return f"tf.where(tf.math.equal({b.expr}, 0), {a.expr} / {b.expr}, {res})"
+
+
+def _remainder(ctx, args, dt, out, node) -> str:
+    a, b = args
+    kind = np.dtype(dt).kind
+    if kind in "iu":
+        return _int_guarded(ctx, a, b, "tf.math.floormod")
+    if kind == "f":
+        # TF's FloorMod for floats is fmod with NumPy's sign correction; b == 0 gives NaN in both
+        return f"tf.math.floormod({a.expr}, {b.expr})"
+    raise Refusal("P301" if kind == "b" else "P201", f"remainder on {dt} is not supported", node)
+
+
+def _power(ctx, args, dt, out, node) -> str:
+    a, b = args
+    kind = np.dtype(dt).kind
+    if kind in "fc":
+        return f"tf.math.pow({a.expr}, {b.expr})"
+    if kind in "iu":
+        # NumPy raises for negative integer exponents; only a constant non-negative exponent is safe
+        import re
+        m = re.fullmatch(r"tf\.constant\((\d+), tf\.\w+\)", b.expr)
+        if not m:
+            raise Refusal("P202", "integer power with an exponent not known to be non-negative "
+                                  "(NumPy raises for negative ones)", node)
+        return f"tf.math.pow({a.expr}, {b.expr})"
+    raise Refusal("P201", f"power on {dt} is not supported", node)
+
+
+def _shift(op):
+    def lower(ctx, args, dt, out, node) -> str:
+        a, b = args
+        if np.dtype(dt).kind not in "iu":
+            raise Refusal("P301", f"NumPy has no {op} for {dt}", node)
+        b = ctx.materialize(b, "sh")
+        bits = np.dtype(dt).itemsize * 8
+        fn = "tf.bitwise.left_shift" if op == "left_shift" else "tf.bitwise.right_shift"
+        # NumPy defines shifts by >= the bit width (0, or -1 for negative right shifts); C does not
+        big = ("tf.zeros_like({a})" if op == "left_shift" or np.dtype(dt).kind == "u"
+               else "tf.where({a} < 0, -tf.ones_like({a}), tf.zeros_like({a}))").format(a=a.expr)
+        return (f"tf.where(tf.math.logical_or({b.expr} >= {bits}, {b.expr} < 0), {big}, "
+                f"{fn}({a.expr}, tf.clip_by_value({b.expr}, 0, {bits - 1})))")
+    return lower
+
+
+SPECIAL = {"floor_divide": _floor_divide, "remainder": _remainder, "power": _power,
+           "left_shift": _shift("left_shift"), "right_shift": _shift("right_shift")}
+
+
+def _ufunc_entry_lowering(ufunc_name):
+    def lower(ctx, args, kwargs, node):
+        from transpiler.lower.operators import apply_ufunc
+        from transpiler.lower.values import is_static
+        nin = getattr(np, ufunc_name).nin
+        extra = set(kwargs) - {"dtype"}
+        if extra:
+            raise Refusal("P205", f"np.{ufunc_name}: argument(s) {', '.join(sorted(extra))} are not supported "
+                                  "(out=, where=, casting= ... would change the result)", node)
+        if len(args) != nin:
+            raise Refusal("P205", f"np.{ufunc_name} takes {nin} array argument(s) here, got {len(args)}", node)
+        if "dtype" in kwargs:
+            raise Refusal("P205", f"np.{ufunc_name}(dtype=...) is not supported yet", node)
+        return apply_ufunc(ctx, ufunc_name, list(args), node)
+    return lower
+
+
+def _register_all():
+    for name, table in UFUNC_TEMPLATES.items():
+        target = next(iter(table.values())).split("(")[0]
+        register(OpEntry(f"numpy.{name}", target if target.startswith("tf.") else "tf.identity",
+                         _ufunc_entry_lowering(name), ufunc=name,
+                         status="partial" if name in UFUNC_LIMITS else "supported",
+                         limits=UFUNC_LIMITS.get(name, "")))
+    for name, target in (("floor_divide", "tf.math.floordiv"), ("remainder", "tf.math.floormod"),
+                         ("power", "tf.math.pow"), ("left_shift", "tf.bitwise.left_shift"),
+                         ("right_shift", "tf.bitwise.right_shift")):
+        register(OpEntry(f"numpy.{name}", target, _ufunc_entry_lowering(name), ufunc=name,
+                         status="partial" if name in UFUNC_LIMITS else "supported",
+                         limits=UFUNC_LIMITS.get(name, "")))
+    for alias, canon in UFUNC_ALIASES.items():
+        if canon and f"numpy.{canon}" in __import__("opmap.registry").registry.REGISTRY and hasattr(np, alias):
+            base = __import__("opmap.registry").registry.REGISTRY[f"numpy.{canon}"]
+            register(OpEntry(f"numpy.{alias}", base.target, base.lower, ufunc=canon, status=base.status,
+                             limits=base.limits))
+
+
+_register_all()

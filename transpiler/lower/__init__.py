@@ -1,0 +1,14 @@
+"""Lowering: the wrapped function's gast tree -> native TF code, one module per concern.
+
+  values.py       what the analysis knows about each Python value (dtype, shape, weak, static)
+  dtypes.py       NumPy's dtype rules, asked of NumPy itself (NEP 50, ufunc loops, result types)
+  context.py      the function being generated: fresh names, emitted lines, scopes
+  expressions.py  the expression walker: dispatches to the modules below
+  operators.py    arithmetic, comparison, bitwise, logical and unary operators
+  calls.py        calls: op table entries, the user's helpers (inlined), builtins, math
+  attributes.py   ndarray attributes (shape, T, dtype, ...) and method calls
+  indexing.py     reading `x[...]`: basic slicing, boolean masks, integer arrays
+  assignment.py   writing `x[...] = v` and augmented assignment into arrays
+  statements.py   statements: assignment, return, if on static conditions, pass, docstrings
+  boundary.py     the tensor boundary: `.numpy()`, `np.asarray`, the final conversion to Tout
+"""

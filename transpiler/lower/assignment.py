@@ -1,0 +1,197 @@
+"""Binding names and writing into arrays: `a, b = ...`, `x[mask] = 0`, `x[:, 0] *= s`, `x += 1`.
+
+NumPy arrays are mutable and basic slices are views, so a write through one name is seen through
+every name that shares the buffer. Each Tensor carries the identity of its buffer; a write is only
+lowered when no other live name shares it (otherwise the conversion is refused: it cannot be proven
+which values change).
+"""
+from __future__ import annotations
+
+import gast
+import numpy as np
+
+from ..diagnostics import Refusal
+from . import code
+from .context import new_ident
+from .dtypes import can_cast
+from .indexing import SliceV, components, expand_ellipsis, index_tensor, is_basic, lower_index_expr
+from .shapes import broadcast
+from .values import Seq, Static, Tensor, is_static, static_value, to_value
+
+
+def assign_target(ctx, target, value, stmt) -> None:
+    if isinstance(target, gast.Name):
+        bind_name(ctx, target.id, value)
+    elif isinstance(target, (gast.Tuple, gast.List)):
+        items = unpack(ctx, value, len(target.elts), stmt)
+        for t, v in zip(target.elts, items):
+            assign_target(ctx, t, v, stmt)
+    elif isinstance(target, gast.Subscript):
+        from .expressions import lower_expr
+        if not isinstance(target.value, gast.Name):
+            raise Refusal("P230", "assignment into a nested subscript or attribute is not supported yet", stmt)
+        index = lower_index_expr(ctx, target.slice)
+        setitem(ctx, target.value.id, index, value, stmt)
+    else:
+        raise Refusal("P230", f"assignment to a {type(target).__name__} is not supported", stmt)
+
+
+def bind_name(ctx, name: str, value) -> None:
+    if isinstance(value, Tensor):
+        if not value.expr.isidentifier():
+            local = ctx.local_name(name)
+            ctx.emit(f"{local} = {value.expr}")
+            value = value.with_(expr=local)
+        if value.ident == 0:
+            value = value.with_(ident=new_ident())
+    ctx.assign(name, value)
+
+
+def unpack(ctx, value, n: int, node) -> list:
+    if isinstance(value, Seq):
+        if len(value.items) != n:
+            raise Refusal("P301", f"cannot unpack {len(value.items)} values into {n} names: Python raises", node)
+        return list(value.items)
+    if isinstance(value, Static):
+        try:
+            items = list(value.value)
+        except TypeError:
+            raise Refusal("P301", "cannot unpack a non-iterable: Python raises", node)
+        if len(items) != n:
+            raise Refusal("P301", f"cannot unpack {len(items)} values into {n} names: Python raises", node)
+        return [to_value(i) for i in items]
+    if isinstance(value, Tensor) and value.rank >= 1:
+        if value.shape[0] is not None and value.shape[0] != n:
+            raise Refusal("P301", f"cannot unpack {value.shape[0]} rows into {n} names: Python raises", node)
+        t = ctx.materialize(value, "rows")
+        if value.shape[0] is None:
+            ctx.emit(f"tf.debugging.assert_equal(tf.shape({t.expr})[0], {n}, message='cannot unpack')")
+        return [Tensor(f"{t.expr}[{i}]", t.dtype, t.shape[1:], ident=t.ident) for i in range(n)]
+    raise Refusal("P301", "cannot unpack this value", node)
+
+
+def _check_unaliased(ctx, name: str, t: Tensor, node) -> None:
+    for scope in ctx.scopes:
+        for other, v in scope.values.items():
+            if other != name and isinstance(v, Tensor) and v.ident and v.ident == t.ident:
+                raise Refusal("P231", f"`{name}` shares its buffer with `{other}` (an alias or a view); a write "
+                                      f"through one changes both in NumPy, which is not converted yet", node)
+
+
+def _value_for(ctx, v, dtype: str, node) -> Tensor:
+    """The value NumPy stores when writing `v` into an array of `dtype` (setitem's casting)."""
+    if isinstance(v, Static) and type(v.value) is float and np.dtype(dtype).kind in "iu":
+        if not np.isfinite(v.value):
+            raise Refusal("P301", f"cannot store {v.value} in an integer array: NumPy raises", node)
+    if isinstance(v, Static) and type(v.value) is int and np.dtype(dtype).kind in "iu":
+        info = np.iinfo(dtype)
+        if not info.min <= v.value <= info.max:
+            raise Refusal("P301", f"{v.value} does not fit {dtype}: NumPy raises OverflowError", node)
+    if isinstance(v, Tensor) and v.eager:
+        raise Refusal("P204", "storing a py_function argument (an EagerTensor)", node)
+    return Tensor(code.tensor_expr(v, dtype), dtype, code.shape_of(v))
+
+
+def setitem(ctx, name: str, index, value, node) -> None:
+    base = ctx.lookup(name)
+    if isinstance(base, Static) and base.is_array:
+        base = Tensor(code.tensor_expr(base), np.asarray(base.value).dtype.name, np.shape(base.value),
+                      ident=new_ident())
+    if not isinstance(base, Tensor):
+        raise Refusal("P230", f"`{name}` is not an array this tool can write into", node)
+    if base.eager:
+        raise Refusal("P204", "EagerTensors are immutable: the original raises", node)
+    _check_unaliased(ctx, name, base, node)
+    val = _value_for(ctx, value, base.dtype, node)
+    comps = [c if not isinstance(c, Seq) else _static_seq(c, node) for c in components(index)]
+    comps = expand_ellipsis(comps, base.rank, node)
+    base = ctx.materialize(base, name)
+    new = _masked_write(ctx, base, comps, val, node) or _scatter_write(ctx, base, comps, val, node)
+    local = ctx.local_name(name)
+    ctx.emit(f"{local} = {new}")
+    ctx.assign(name, base.with_(expr=local))
+
+
+def _static_seq(s, node):
+    if is_static(s):
+        return Static(np.asarray(static_value(s)))
+    raise Refusal("P215", "a list of run-time values as an index is not supported", node)
+
+
+def _masked_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
+    """`x[mask] = v` with the mask over leading axes: a select, no scatter needed."""
+    first = comps[0]
+    if not (isinstance(first, Tensor) and first.dtype == "bool" and first.rank >= 1):
+        return None
+    if not all(isinstance(c, Static) and c.value == slice(None) for c in comps[1:]):
+        return None
+    m = first.rank
+    trailing = base.shape[m:]
+    if val.rank > len(trailing):
+        return None
+    broadcast([val.shape, trailing], node)
+    mask = ctx.materialize(first, "mask")
+    ctx.emit(f"tf.debugging.assert_equal(tf.shape({mask.expr}), tf.shape({base.expr})[:{m}], "
+             f"message='boolean index did not match indexed array')")
+    expanded = mask.expr + "".join(["[..., tf.newaxis]"] * len(trailing))
+    return f"tf.where({expanded}, tf.broadcast_to({val.expr}, tf.shape({base.expr})), {base.expr})" \
+        if val.rank else f"tf.where({expanded}, {val.expr}, {base.expr})"
+
+
+def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
+    """Any other index: select the coordinates the index addresses, then scatter the values there."""
+    advanced = [c for c in comps if not is_basic(c)]
+    if advanced and val.rank > 0:
+        raise Refusal("P232", "writing an array through an integer-array index: with repeated indices NumPy "
+                              "keeps the last write, which a TF scatter does not guarantee", node)
+    rank = base.rank
+    grid = ctx.bind("tf.stack(tf.meshgrid(" + ", ".join(
+        f"tf.range(tf.shape({base.expr}, out_type=tf.int64)[{i}])" for i in range(rank)) +
+        ", indexing='ij'), axis=-1)", "coords")
+    coords = Tensor(grid, "int64", base.shape + (rank,))
+    selected = index_tensor(ctx, coords, Seq(tuple(comps) + (Static(slice(None)),), "tuple"), node)
+    sel = ctx.bind(selected.expr, "where")
+    vals = f"tf.broadcast_to({val.expr}, tf.shape({sel})[:-1])"
+    return f"tf.tensor_scatter_nd_update({base.expr}, tf.reshape({sel}, [-1, {rank}]), tf.reshape({vals}, [-1]))"
+
+
+def augmented(ctx, stmt: gast.AugAssign) -> None:
+    from .expressions import lower_expr
+    from .operators import BINOP_UFUNC, apply_operator
+    ufunc = BINOP_UFUNC[type(stmt.op)]
+    value = lower_expr(ctx, stmt.value)
+    target = stmt.target
+    if isinstance(target, gast.Name):
+        current = ctx.lookup(target.id)
+        if current is None:
+            raise Refusal("P109", f"`{target.id}` is used before assignment", stmt)
+        if isinstance(current, Tensor) and not current.weak:
+            _check_unaliased(ctx, target.id, current, stmt)
+            result = apply_operator(ctx, ufunc, [current, value], stmt)
+            _check_inplace(result, current, ufunc, stmt)
+            bind_name(ctx, target.id, Tensor(code.cast(result.expr, result.dtype, current.dtype), current.dtype,
+                                             current.shape, ident=current.ident))
+            return
+        if isinstance(current, Static) and current.is_array:
+            raise Refusal("P230", "in-place update of a constant array", stmt)
+        bind_name(ctx, target.id, apply_operator(ctx, ufunc, [current, value], stmt))
+        return
+    if isinstance(target, gast.Subscript) and isinstance(target.value, gast.Name):
+        base = ctx.lookup(target.value.id)
+        index = lower_index_expr(ctx, target.slice)
+        from .indexing import index_value
+        old = index_value(ctx, base, index, stmt)
+        result = apply_operator(ctx, ufunc, [old, value], stmt)
+        if isinstance(result, Tensor) and isinstance(base, Tensor):
+            _check_inplace(result, old if isinstance(old, Tensor) else base, ufunc, stmt)
+        setitem(ctx, target.value.id, index, result, stmt)
+        return
+    raise Refusal("P230", "augmented assignment to this target is not supported", stmt)
+
+
+def _check_inplace(result: Tensor, current: Tensor, ufunc: str, node) -> None:
+    if not can_cast(result.dtype, current.dtype, "same_kind"):
+        raise Refusal("P301", f"in-place {ufunc} cannot store {result.dtype} in {current.dtype}: NumPy raises "
+                              "UFuncTypeError", node)
+    if len(result.shape) > len(current.shape):
+        raise Refusal("P301", "in-place operation would change the array's shape: NumPy raises", node)

@@ -1,0 +1,83 @@
+"""Statements of straight-line code: assignment, augmented assignment, return, static `if`, pass.
+
+`lower_body` returns (returned, value): whether a `return` was reached and what it returned. An `if`
+whose condition is known when converting (a shape, a constant) lowers only the branch taken; one on
+run-time data is refused here (control flow on data is a later stage).
+"""
+from __future__ import annotations
+
+import gast
+
+from ..diagnostics import Refusal
+from . import assignment
+from .expressions import lower_expr, truth
+from .values import Seq, Static, Tensor, is_static, static_value
+
+
+def lower_body(ctx, body: list) -> tuple[bool, object]:
+    for stmt in body:
+        returned, value = lower_statement(ctx, stmt)
+        if returned:
+            return True, value
+    return False, None
+
+
+def lower_statement(ctx, stmt) -> tuple[bool, object]:
+    if isinstance(stmt, gast.Return):
+        return True, (Static(None) if stmt.value is None else lower_expr(ctx, stmt.value))
+    if isinstance(stmt, gast.Assign):
+        value = lower_expr(ctx, stmt.value)
+        for target in stmt.targets:
+            assignment.assign_target(ctx, target, value, stmt)
+        return False, None
+    if isinstance(stmt, gast.AnnAssign):
+        if stmt.value is not None:
+            assignment.assign_target(ctx, stmt.target, lower_expr(ctx, stmt.value), stmt)
+        return False, None
+    if isinstance(stmt, gast.AugAssign):
+        assignment.augmented(ctx, stmt)
+        return False, None
+    if isinstance(stmt, gast.Expr):
+        if isinstance(stmt.value, gast.Constant):
+            return False, None  # docstring or a bare literal
+        if isinstance(stmt.value, gast.Call):
+            return False, _expression_statement(ctx, stmt.value)
+        raise Refusal("P216", "an expression statement with no effect is not expected here", stmt)
+    if isinstance(stmt, gast.Pass):
+        return False, None
+    if isinstance(stmt, gast.If):
+        cond = lower_expr(ctx, stmt.test)
+        if is_static(cond):
+            branch = stmt.body if static_value(cond) else stmt.orelse
+            return lower_body(ctx, branch)
+        raise Refusal("P220", "`if` on a run-time value (data-dependent control flow) is not converted yet",
+                      stmt)
+    if isinstance(stmt, gast.For):
+        from .unroll import lower_for
+        return lower_for(ctx, stmt)
+    if isinstance(stmt, (gast.Import, gast.ImportFrom)):
+        return False, None  # imports were read when the module was parsed
+    if isinstance(stmt, gast.Assert):
+        cond = lower_expr(ctx, stmt.test)
+        if is_static(cond):
+            if not static_value(cond):
+                raise Refusal("P301", "this assert always fails in the original", stmt)
+            return False, None
+        t = truth(ctx, cond, stmt)
+        ctx.emit(f"tf.debugging.Assert({t.expr}, ['AssertionError'])")
+        return False, None
+    names = {gast.While: "`while` loops", gast.Try: "`try` blocks", gast.With: "`with` blocks",
+             gast.Raise: "`raise`", gast.Global: "`global`", gast.Nonlocal: "`nonlocal`",
+             gast.FunctionDef: "nested defs", gast.ClassDef: "classes", gast.Delete: "`del`"}
+    what = names.get(type(stmt), type(stmt).__name__)
+    raise Refusal("P220", f"{what} inside the wrapped function are not converted yet", stmt)
+
+
+def _expression_statement(ctx, call: gast.Call):
+    """A call whose result is dropped: only pure calls can be dropped, mutators must be refused."""
+    from .names_io import side_effect_reason
+    reason = side_effect_reason(ctx, call)
+    if reason:
+        raise Refusal("P221", reason, call)
+    lower_expr(ctx, call)
+    return None

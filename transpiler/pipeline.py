@@ -1,0 +1,157 @@
+"""The pipeline of DESIGN.md for one file: discover, resolve, lower, emit, verify, edit."""
+from __future__ import annotations
+
+import time
+
+import gast
+
+from .diagnostics import Diagnostic, Refusal
+from .discover import Site, find_sites
+from .emit import emit_function
+from .lower.function import lower_function
+from .names import dotted
+from .resolve import ModuleInfo, Resolved, module_slice, resolve
+from .results import FileResult, Replacement, SiteResult
+from .signature import ArgSpec, SignatureError, format_signature, parse_signature
+
+
+def convert_text(text: str, path: str, signatures: dict[str, str] | None = None, *,
+                 examples: int = 50, seed: int = 0, verify: bool = True,
+                 verify_timeout: float = 60.0) -> FileResult:
+    """Convert every site of one module's source text. Never raises for problems in the user's code:
+    they are diagnostics in the result. `new_text` is the edited source (None when nothing changes)."""
+    result = FileResult(path, original_text=text)
+    try:
+        tree = gast.parse(text)
+    except SyntaxError as e:
+        result.error = Diagnostic("P501", f"the file does not parse: {e.msg}", e.lineno or 0, e.offset or 0, path)
+        return result
+    module = ModuleInfo.build(tree, text)
+    parsed_sigs = {k: parse_signature(v) for k, v in (signatures or {}).items()}
+    replacements: dict[tuple, Replacement] = {}
+    for site in find_sites(tree, module.imports):
+        t0 = time.perf_counter()
+        sr = convert_site(module, site, path, parsed_sigs, replacements, examples, seed, verify, verify_timeout)
+        sr.timings["total_s"] = round(time.perf_counter() - t0, 3)
+        result.sites.append(sr)
+    converted = [s.replacement for s in result.sites if s.status == "converted"]
+    if converted:
+        from .edit import apply_replacements
+        new = apply_replacements(text, converted)
+        new = ensure_tf_import(module, new)
+        result.new_text = new if new != text else None
+    return result
+
+
+def ensure_tf_import(module: ModuleInfo, text: str) -> str:
+    """The generated code says `tf.`: add `import tensorflow as tf` when the module binds no `tf`."""
+    if module.imports.aliases.get("tf") == "tensorflow":
+        return text
+    imports = [s for s in module.tree.body if isinstance(s, (gast.Import, gast.ImportFrom))]
+    after = imports[-1].end_lineno if imports else 0
+    lines = text.splitlines(keepends=True)
+    newline = "\r\n" if lines and lines[0].endswith("\r\n") else "\n"
+    lines.insert(after, "import tensorflow as tf" + newline)
+    return "".join(lines)
+
+
+def find_signature(sigs: dict[str, list[ArgSpec]], written: str, def_name: str):
+    for key in (written, written.rsplit(".", 1)[-1], def_name):
+        if key in sigs:
+            return sigs[key], key
+    return None, None
+
+
+def convert_site(module, site: Site, path, sigs, replacements, examples, seed, verify, timeout) -> SiteResult:
+    written = dotted(site.func) if site.func is not None else None
+    sr = SiteResult(path, site.line, site.col, written or "<lambda>", site.api)
+    if site.problems:
+        sr.reasons = [_at(d, path) for d in site.problems]
+        return sr
+    if module.imports.aliases.get("tf", "tensorflow") != "tensorflow":
+        sr.reasons = [Diagnostic("P502", "`tf` names something other than tensorflow in this module; the "
+                                         "generated code needs it", site.line, site.col, path)]
+        return sr
+    try:
+        resolved = resolve(module, site.func, site.scope, site.call)
+        specs, key = find_signature(sigs, sr.function, resolved.def_name)
+        if specs is None:
+            raise Refusal("P111", f"no signature for `{sr.function}`: pass --signature "
+                                  f"{sr.function.rsplit('.', 1)[-1]}=SPEC (e.g. float32[None])", site.call)
+        sr.signature, sr.signature_source = format_signature(specs), "--signature"
+        _check_inputs(site, specs)
+        lowered = lower_function(module, resolved, specs, site.api, site.tout, site.tout_is_list)
+    except Refusal as r:
+        sr.reasons = [r.diagnostic(path)]
+        return sr
+    sr.notes = [_at(n, path) for n in _unique(lowered.notes)]
+    dedupe_key = (resolved.def_name, resolved.original_expr, sr.signature, site.api, tuple(site.tout),
+                  site.tout_is_list)
+    existing = replacements.get(dedupe_key)
+    name = existing.name if existing else _free_name(module, replacements, sr.function)
+    source = existing.source if existing else emit_function(name, resolved.def_name, lowered, specs)
+    if verify:
+        from .verify import verify_site
+        from .verify.job import VerifyJob
+        job = VerifyJob(original_slice=module_slice(module, resolved.slice_roots) + resolved.extra_source,
+                        original_expr=resolved.original_expr, replacement_source=source,
+                        replacement_name=name, api=site.api, tout=list(site.tout),
+                        tout_is_list=site.tout_is_list,
+                        signature=[[s.dtype, list(s.shape)] for s in specs],
+                        examples=examples, seed=seed, deadline_s=timeout)
+        t0 = time.perf_counter()
+        sr.verification = verify_site(job)
+        sr.timings["verify_s"] = round(time.perf_counter() - t0, 3)
+        if sr.verification.get("status") != "passed":
+            sr.reasons = [Diagnostic("P401" if sr.verification.get("status") == "failed" else "P402",
+                                     "verification: " + str(sr.verification.get("message", "")),
+                                     site.line, site.col, path)]
+            return sr
+    else:
+        sr.verification = {"status": "skipped", "message": "verification disabled (--no-verify)"}
+    sr.status = "converted"
+    call_text = f"{name}({_inputs_text(module, site)})"
+    sr.replacement = Replacement(name, source, resolved.insert_after_line, resolved.indent,
+                                 (site.call.lineno, site.call.col_offset, site.call.end_lineno,
+                                  site.call.end_col_offset), call_text)
+    replacements[dedupe_key] = sr.replacement
+    return sr
+
+
+def _check_inputs(site: Site, specs) -> None:
+    if isinstance(site.inp, (gast.List, gast.Tuple)) and len(site.inp.elts) != len(specs):
+        raise Refusal("P110", f"the call passes {len(site.inp.elts)} input(s) but the signature has "
+                              f"{len(specs)}", site.inp)
+
+
+def _inputs_text(module, site: Site) -> str:
+    from .resolve import _source_of
+    if isinstance(site.inp, (gast.List, gast.Tuple)):
+        return ", ".join(_source_of(module, e) for e in site.inp.elts)
+    return "*" + _source_of(module, site.inp)
+
+
+def _free_name(module, replacements, written: str) -> str:
+    base = written.rsplit(".", 1)[-1]
+    base = (base if base != "<lambda>" else "_lambda") + "_tf"
+    taken = set(module.top_names) | {r.name for r in replacements.values()}
+    name, n = base, 1
+    while name in taken:
+        n += 1
+        name = f"{base}{n}"
+    return name
+
+
+def _unique(diags):
+    seen, out = set(), []
+    for d in diags:
+        k = (d.code, d.message)
+        if k not in seen:
+            seen.add(k)
+            out.append(d)
+    return out
+
+
+def _at(d: Diagnostic, path: str) -> Diagnostic:
+    d.file = d.file or path
+    return d
