@@ -3,13 +3,17 @@ from __future__ import annotations
 
 import ast
 import json
+import os
 import re
-import sys
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
+
+# TensorFlow's C++ start-up chatter (CUDA probing, oneDNN notices) says nothing about the user's code and
+# would bury the verdicts; set before anything imports TensorFlow, inherited by the verification processes.
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 from transpiler.diagnostics import Diagnostic
 from transpiler.edit import EditError
