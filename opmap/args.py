@@ -80,7 +80,13 @@ def tensor(ctx, v, node=None) -> Tensor:
     raise Refusal("P201", f"{type(v).__name__} is not an array", node)
 
 
+_BUILTIN_DTYPES = {"builtins.bool": bool, "builtins.int": int, "builtins.float": float, "builtins.complex": complex}
+
+
 def dtype_arg(v, node) -> str | None:
+    from transpiler.lower.values import Callable_
+    if isinstance(v, Callable_) and v.qualname in _BUILTIN_DTYPES:
+        v = Static(_BUILTIN_DTYPES[v.qualname])  # dtype=bool/int/float mean np.bool_/int64/float64
     d = static(v, "dtype", node)
     if d is None:
         return None

@@ -17,7 +17,7 @@ MIRRORED = {
     "std": "numpy.std", "var": "numpy.var", "any": "numpy.any", "all": "numpy.all", "argmax": "numpy.argmax",
     "argmin": "numpy.argmin", "cumsum": "numpy.cumsum", "cumprod": "numpy.cumprod", "clip": "numpy.clip",
     "ravel": "numpy.ravel", "squeeze": "numpy.squeeze", "round": "numpy.round", "nonzero": "numpy.nonzero",
-    "repeat": "numpy.repeat", "swapaxes": "numpy.swapaxes", "diagonal": None,
+    "repeat": "numpy.repeat", "swapaxes": "numpy.swapaxes", "argsort": "numpy.argsort",
 }
 
 

@@ -51,6 +51,14 @@ def reshape(ctx, x: Tensor, dims: list, node) -> Tensor:
     parts = []
     for d in dims:
         parts.append(str(int(d.value)) if isinstance(d, Static) else code.cast(d.expr, d.dtype, "int64"))
+    if -1 in known:
+        # NumPy cannot infer the -1 dimension when the others multiply to 0 (it raises, even for size 0)
+        if any(k == 0 for k in known):
+            raise Refusal("P301", "cannot reshape with -1 when another dimension is 0: NumPy raises", node)
+        dynamic = [p_ for p_, k in zip(parts, known) if k is None]
+        if dynamic:
+            ctx.emit(f"tf.debugging.assert_none_equal({' * '.join(dynamic)}, tf.constant(0, tf.int64), "
+                     f"message='cannot reshape array: unknown dimension with a zero-size dimension')")
     if any(isinstance(d, Tensor) for d in dims):
         shape_expr = "tf.stack([" + ", ".join(p if not p.lstrip("-").isdigit() else f"tf.constant({p}, tf.int64)"
                                               for p in parts) + "])"
