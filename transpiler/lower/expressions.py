@@ -38,7 +38,7 @@ def _name(ctx, node: gast.Name):
     try:
         value = module.constants.value(node.id)
     except Unknown:
-        value = Unknown
+        value = computed_constant(module, node.id)
     if value is not Unknown:
         if isinstance(value, (np.ndarray, np.generic)) or type(value) in (int, float, bool, str, bytes, tuple, list):
             ctx.note("P901", f"module constant `{node.id}` is read at trace time (frozen in the graph)", node)
@@ -55,6 +55,19 @@ def _name(ctx, node: gast.Name):
         raise Refusal("P108", f"`{node.id}` is a module-level value this tool cannot read as a constant "
                               "(it is computed by code, reassigned, or not a number/array)", node)
     raise Refusal("P109", f"`{node.id}` is not defined", node)
+
+
+def computed_constant(module, name: str):
+    """A single module-level assignment computed by the user's code: run its slice in a subprocess."""
+    from ..computed import compute_constant
+    from ..resolve import module_slice
+    cache = module.__dict__.setdefault("_computed", {})
+    if name not in cache:
+        single = len(module.constants.assignments.get(name, [])) == 1 and \
+            name not in module.constants.defined_elsewhere
+        value = compute_constant(module_slice(module, {name}), name) if single else None
+        cache[name] = Unknown if value is None else value
+    return cache[name]
 
 
 def resolve_qualified(q: str, node):

@@ -10,7 +10,7 @@ from ..diagnostics import Refusal
 from . import code
 from .context import new_ident
 from .shapes import broadcast, dim
-from .values import Seq, Static, Tensor, is_static, python_scalar_kind, static_value, to_value
+from .values import Seq, Static, Tensor, is_static, named_array_as_tensor, python_scalar_kind, static_value, to_value
 
 
 @dataclass(frozen=True)
@@ -40,6 +40,7 @@ def lower_subscript(ctx, node: gast.Subscript):
 
 
 def index_value(ctx, base, index, node):
+    base = named_array_as_tensor(base)
     if is_static(base) and is_static(index):
         from .operators import fold
         return fold(lambda b, i: b[i], [base, index], node)

@@ -15,7 +15,7 @@ from . import code
 from .context import new_ident
 from .dtypes import ufunc_loop
 from .shapes import broadcast
-from .values import Static, Tensor, is_static, python_scalar_kind, static_value, to_value, weak_dtype
+from .values import Static, Tensor, is_static, named_array_as_tensor, python_scalar_kind, static_value, to_value, weak_dtype
 
 BINOP_UFUNC = {gast.Add: "add", gast.Sub: "subtract", gast.Mult: "multiply", gast.Div: "true_divide",
                gast.FloorDiv: "floor_divide", gast.Mod: "remainder", gast.Pow: "power",
@@ -47,6 +47,7 @@ def fold(fn, values, node):
 
 def apply_operator(ctx, ufunc: str, operands: list, node) -> object:
     """`a <op> b` with Python operator semantics (which, for arrays, are NumPy's ufunc semantics)."""
+    operands = [named_array_as_tensor(v) for v in operands]
     if all(is_static(v) for v in operands):
         return fold(PY_OPERATOR[ufunc], operands, node)
     kinds = [python_scalar_kind(v) for v in operands]

@@ -118,3 +118,11 @@ _WEAK_DTYPE = {bool: "bool", int: "int64", float: "float64", complex: "complex12
 
 def weak_dtype(kind: type) -> str:
     return _WEAK_DTYPE[kind]
+
+
+def named_array_as_tensor(v):
+    """A module constant array used in run-time code: kept as `tf.constant(NAME)` instead of folding
+    every derived array into a literal (the code stays readable and the constant has one source)."""
+    if isinstance(v, Static) and v.global_name and isinstance(v.value, np.ndarray) and v.value.size > 16:
+        return Tensor(f"tf.constant({v.global_name})", v.value.dtype.name, tuple(v.value.shape))
+    return v
