@@ -1,7 +1,6 @@
 """The `pyfunc2tf` command: parses options, runs the library on each file, prints and writes the results."""
 from __future__ import annotations
 
-import ast
 import json
 import os
 import re
@@ -24,8 +23,9 @@ from transpiler.signature import SignatureError, parse_signature
 
 EXIT_ALL_CONVERTED, EXIT_SOME_REFUSED, EXIT_USAGE_OR_INTERNAL = 0, 1, 2
 
-# The file-level diagnostics (P5xx in transpiler/diagnostics.py) raised here rather than in the pipeline.
-CANNOT_READ, SYNTAX_ERROR, EDIT_FAILED, CANNOT_WRITE = "P501", "P502", "P503", "P504"
+# File-level diagnostics (P5xx in transpiler/diagnostics.py) raised here; the pipeline reports parse errors
+# itself (P501), and P502 is its too.
+CANNOT_READ, EDIT_FAILED, CANNOT_WRITE = "P503", "P504", "P505"
 
 APP_HELP = """\
 Convert Python functions wrapped by tf.py_function, tf.numpy_function or
@@ -84,8 +84,8 @@ def parse_signature_options(values: list[str]) -> dict[str, str]:
     return signatures
 
 
-def _file_error(display: str, code: str, message: str, line: int = 0, col: int = 0) -> FileResult:
-    return FileResult(display, error=Diagnostic(code, message, line, col, file=display))
+def _file_error(display: str, code: str, message: str) -> FileResult:
+    return FileResult(display, error=Diagnostic(code, message, file=display))
 
 
 def _convert_one(path: Path, signatures: dict[str, str], options: dict) -> tuple[FileResult, SourceFile | None]:
@@ -97,13 +97,6 @@ def _convert_one(path: Path, signatures: dict[str, str], options: dict) -> tuple
         source = read_source(path)
     except SourceFileError as e:
         return _file_error(display, CANNOT_READ, str(e)), None
-    try:
-        ast.parse(source.text, filename=display)
-    except SyntaxError as e:
-        return _file_error(display, SYNTAX_ERROR, f"cannot parse: {e.msg}", e.lineno or 0,
-                           max((e.offset or 1) - 1, 0)), None
-    except ValueError as e:   # e.g. a NUL byte in the source
-        return _file_error(display, SYNTAX_ERROR, f"cannot parse: {e}"), None
     try:
         result = convert_text(source.text, display, signatures, **options)
     except EditError as e:
