@@ -22,12 +22,13 @@ import tempfile
 import time
 from pathlib import Path
 
+from . import progress
 from .job import VerifyJob
+from .verdict import make_verdict
 
 __all__ = ["VerifyJob", "verify_site"]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
-_PROGRESS_PREFIX = "pyfunc2tf-verify: "   # same as runner.PROGRESS_PREFIX; the runner imports TF, this must not
 _STDERR_TAIL = 1500
 
 
@@ -44,9 +45,9 @@ def verify_site(job: VerifyJob) -> dict:
         except subprocess.TimeoutExpired:
             _kill_group(proc)
             stdout, stderr = proc.communicate()
-            stage = _last_progress(stderr)
-            result = _verdict("timeout", f"verification did not finish within the {job.deadline_s:g} s limit"
-                                         + (f" (it was at: {stage})" if stage else ""))
+            stage = progress.last_stage(stderr.decode("utf-8", "replace"))
+            result = make_verdict("timeout", f"verification did not finish within the {job.deadline_s:g} s limit"
+                                             + (f" (it was at: {stage})" if stage else ""))
         else:
             _kill_group(proc)  # anything the user's code left running in the background
             result = _parse_verdict(stdout, stderr, proc.returncode)
@@ -82,17 +83,5 @@ def _parse_verdict(stdout: bytes, stderr: bytes, returncode: int) -> dict:
             pass
     tail = stderr.decode("utf-8", "replace")[-_STDERR_TAIL:].strip()
     how = f"exited with status {returncode}" if returncode >= 0 else f"was killed by signal {-returncode}"
-    return _verdict("error", f"the verification process {how} without a verdict"
-                             + (f"; its stderr ends with:\n{tail}" if tail else ""))
-
-
-def _last_progress(stderr: bytes) -> str:
-    for line in reversed(stderr.decode("utf-8", "replace").splitlines()):
-        if line.startswith(_PROGRESS_PREFIX):
-            return line[len(_PROGRESS_PREFIX):]
-    return ""
-
-
-def _verdict(status: str, message: str) -> dict:
-    return {"status": status, "examples": 0, "modes": ["eager", "traced"], "message": message,
-            "counterexample": None, "seconds": 0.0}
+    return make_verdict("error", f"the verification process {how} without a verdict"
+                                 + (f"; its stderr ends with:\n{tail}" if tail else ""))

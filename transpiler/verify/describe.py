@@ -33,15 +33,27 @@ def describe_error(error: BaseException | str) -> dict:
 
 
 def short_error(error: BaseException | str) -> str:
-    """`Type: first line`, without TF's node names: an error raised inside a py_function reaches the
-    caller as `InvalidArgumentError: {{function_node ...}} ValueError: ...` followed by a traceback."""
+    """`Type: the line that says what went wrong`, without TF's node names and frame listings."""
     if isinstance(error, str):
         return error[:MAX_MESSAGE]
-    lines = _TF_NODE_PREFIX.sub("", str(error).strip()).splitlines() or [""]
-    # Errors raised while autograph traces come as "in user code:", the frames, then the error itself.
-    line = lines[-1] if lines[0].strip() == "in user code:" else lines[0]
-    line = _TF_OP_SUFFIX.sub("", line).strip()
-    return f"{type(error).__name__}: {line}"[:MAX_MESSAGE]
+    line = _TF_OP_SUFFIX.sub("", _message_line(str(error))).strip()
+    kind = type(error).__name__
+    return (line if line.startswith(kind + ":") else f"{kind}: {line}")[:MAX_MESSAGE]
+
+
+def _message_line(text: str) -> str:
+    lines = _TF_NODE_PREFIX.sub("", text.strip()).splitlines() or [""]
+    head = lines[0].strip()
+    if head == "in user code:":
+        # autograph: the frames (indented), then the error itself, indented too, last
+        return lines[-1]
+    if head == "Graph execution error:":
+        # "Detected at node X defined at ...", indented frames, then the op's message at column 0
+        for line in lines[1:]:
+            if line.strip() and not line[0].isspace() and not line.startswith("Detected at node"):
+                return line
+    # An error raised inside the wrapped function: `{{function_node ...}} ValueError: msg`, then a traceback
+    return lines[0]
 
 
 def _nested(array: np.ndarray):
