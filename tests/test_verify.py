@@ -9,7 +9,6 @@ import json
 import math
 
 import numpy as np
-import pytest
 from hypothesis import HealthCheck, given, settings
 
 from transpiler.verify import VerifyJob, verify_site
@@ -160,6 +159,14 @@ def test_string_inputs_reach_the_original_as_bytes():
         "def f(s):\n    return np.array([len(v) for v in s.reshape(-1)], np.int32).reshape(s.shape)\n",
         "@tf.function\ndef f_tf(s):\n    return tf.strings.length(s)\n",
         tout=("int32",), signature=(("string", [None]),)))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+def test_scalar_string_in_and_out_through_py_function():
+    verdict = verify_site(make_job(
+        "def f(s):\n    return s.numpy().decode('utf-8').strip()\n",
+        "@tf.function\ndef f_tf(s):\n    return tf.strings.strip(s)\n",
+        api="tf.py_function", tout=("string",), signature=(("string", []),)))
     assert verdict["status"] == "passed", verdict["message"]
 
 

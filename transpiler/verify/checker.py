@@ -65,7 +65,15 @@ def _as_outcome(result) -> Outcome:
         if not isinstance(item, tf.Tensor):
             # The call site's consumers get what the replacement returns; py_function always gives tensors.
             return Outcome(error=f"returned a {type(item).__name__}, not a tf.Tensor")
-    return Outcome(Outputs(is_sequence, [t.numpy() for t in items], [t.dtype.name for t in items]))
+    return Outcome(Outputs(is_sequence, [_as_array(t) for t in items], [t.dtype.name for t in items]))
+
+
+def _as_array(tensor: tf.Tensor) -> np.ndarray:
+    value = tensor.numpy()
+    if tensor.dtype == tf.string:
+        # a scalar string comes back as bytes; np.asarray would make it a fixed-width |S array
+        return np.array(value, dtype=object) if not isinstance(value, np.ndarray) else value
+    return np.asarray(value)
 
 
 def judge(original: Outcome, replacement: Outcome, mode: str) -> str | None:

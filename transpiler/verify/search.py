@@ -37,7 +37,7 @@ def find_mismatch(job: VerifyJob, checker: ExampleChecker, started: float) -> bo
         checker.check(inputs)
 
     test = given(inputs=signature_inputs(job.signature))(check)
-    for fixed in explicit_examples(job.signature):
+    for fixed in reversed(explicit_examples(job.signature)):  # hypothesis runs the outermost @example first
         test = example(inputs=fixed)(test)
     test = settings(max_examples=max(job.examples, 1), deadline=None, database=None, derandomize=False,
                     suppress_health_check=list(HealthCheck), report_multiple_bugs=False,
