@@ -73,10 +73,7 @@ UFUNC_TEMPLATES: dict[str, dict[str, str]] = {
     "heaviside": {"f": "tf.where(tf.math.is_nan({0}), {0}, tf.where(tf.math.equal({0}, 0), {1}, tf.cast({0} > 0, {dt})))"},
     "hypot": {"f": "_HYPOT_"},
     "float_power": {"f": "tf.math.pow({0}, {1})"},
-    "logaddexp": {"f": "tf.math.reduce_logsumexp(tf.stack(tf.broadcast_dynamic_shape_pair({0}, {1}), 0), 0)"},
 }
-# logaddexp needs a broadcast helper that TF lacks under that name: keep it out until written properly
-del UFUNC_TEMPLATES["logaddexp"]
 
 UFUNC_LIMITS = {
     "log2": "computed as log(x)/log(2): exact powers of two may be off in the last bit",
@@ -118,7 +115,7 @@ def lower_ufunc(ctx, ufunc: str, args: list[Tensor], ins: list[str], outs: list[
     fields = {"dt": code.tf_dtype(ins[0])}
     if kind == "f":
         bits = np.dtype(ins[0]).itemsize * 8
-        fields["sint"] = f"tf.int{bits}"
+        fields["sint"] = {16: "tf.int16", 32: "tf.int32", 64: "tf.int64"}[bits]
         fields["signmask"] = str(-(1 << (bits - 1)))
     expr = tpl.replace("np_pi", repr(np.pi)).format(*[a.expr for a in args], **fields)
     return Tensor(expr, outs[0], ())
@@ -153,7 +150,7 @@ def _floor_divide(ctx, args, dt, out, node) -> str:
         raise Refusal("P201", f"floor_divide on {dt} is not supported", node)
     # npy_divmod: floor((a - fmod(a, b)) / b) with NumPy's corrections, not floor(a / b)
     a, b = ctx.materialize(a, "num"), ctx.materialize(b, "den")
-    mod = ctx.bind(f"tf.math.truncatemod({a.expr}, {b.expr})", "fmod")
+    mod = ctx.bind(f"tf.truncatemod({a.expr}, {b.expr})", "fmod")
     div = ctx.bind(f"({a.expr} - {mod}) / {b.expr}", "div")
     fix = ctx.bind(f"tf.math.logical_and(tf.math.not_equal({mod}, 0), "
                    f"tf.math.not_equal({b.expr} < 0, {mod} < 0))", "fix")

@@ -73,7 +73,6 @@ def test_int32_floordiv_by_zero_scalar():
     check(native, orig, I32)
 
 
-@pytest.mark.xfail(reason="float floor_divide emits tf.math.truncatemod, which TF 2.21 lacks (it is tf.truncatemod)", strict=True)
 def test_float_floor_divide():
     native, orig = lower("return np.floor_divide(x, 0.1)", "float64[None]", "tf.float64")
     x = np.array([1.0, -1.0, 0.7, 2.5, 0.0], np.float64)
@@ -139,7 +138,6 @@ def test_module_constant_used():
     check(native, orig, np.array([1.0, -2.0], np.float32))
 
 
-@pytest.mark.xfail(reason="float // emits tf.math.truncatemod, which TF 2.21 lacks (it is tf.truncatemod)", strict=True)
 def test_float_floordiv_operator():
     native, orig = lower("return x // 0.1", "float64[None]", "tf.float64")
     check(native, orig, np.array([1.0, -1.0, 0.7, 2.5, 0.0], np.float64))

@@ -53,8 +53,6 @@ def test_every_tf_target_exists():
     assert sum(1 for e in opmap.REGISTRY.values() if TF_PATH.search(e.target)) > 100
 
 
-@pytest.mark.xfail(reason="opmap/ufuncs.py emits tf.math.truncatemod, absent from TF 2.21 (tf.truncatemod)",
-                   strict=True)
 def test_every_tf_call_in_lowering_code_exists():
     """The tf.* paths the lowering code writes into generated source must exist too, not only `target`."""
     missing = set()
