@@ -1,7 +1,7 @@
 """One example: call the reference and the replacement in both modes, and judge whether they agree.
 
 Agreement: both return equal outputs (compare.py), or both raise (any exception: TF and NumPy name their
-errors differently). The checker remembers what it saw so the runner can tell a wrong replacement from
+errors differently). The checker remembers what it saw so that verdict.py can tell a wrong replacement from
 a signature the original cannot run on.
 """
 from __future__ import annotations
