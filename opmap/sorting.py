@@ -64,31 +64,27 @@ def _bind_sort(name, args, kwargs, node):
     return p, static(p["axis"], "axis", node)
 
 
-@lowering("numpy.argsort", "tf.argsort", status="partial",
-          limits="always stable: ties keep their order (NumPy's default kind leaves it unspecified)")
-def argsort(ctx, args, kwargs, node):
-    p, axis = _bind_sort("np.argsort", args, kwargs, node)
-    x = tensor(ctx, p["a"], node)
-    moved, order, rank, perm = argsort_tensor(ctx, x, axis, node)
-    expr = f"tf.cast({order.expr}, tf.int64)"
-    shape = moved.shape
-    if perm is not None:
-        expr = f"tf.transpose({expr}, {perm})"
-        shape = tuple(shape[i] for i in perm)
-    return Tensor(expr, "int64", shape, ident=new_ident())
+def _sort_lowering(name, result):
+    """np.argsort and np.sort share everything but what they read from the order: `result(moved,
+    order, rank) -> (expr, dtype)`; the moved axis goes back where NumPy keeps it."""
+    def lower(ctx, args, kwargs, node):
+        p, axis = _bind_sort(name, args, kwargs, node)
+        moved, order, rank, perm = argsort_tensor(ctx, tensor(ctx, p["a"], node), axis, node)
+        expr, dtype = result(moved, order, rank)
+        shape = moved.shape
+        if perm is not None:
+            expr = f"tf.transpose({expr}, {perm})"
+            shape = tuple(shape[i] for i in perm)
+        return Tensor(expr, dtype, shape, ident=new_ident())
+    return lower
 
 
-@lowering("numpy.sort", "tf.sort", limits="NaN sorted last, as NumPy")
-def sort(ctx, args, kwargs, node):
-    p, axis = _bind_sort("np.sort", args, kwargs, node)
-    x = tensor(ctx, p["a"], node)
-    moved, order, rank, perm = argsort_tensor(ctx, x, axis, node)
-    expr = f"tf.gather({moved.expr}, {order.expr}, batch_dims={rank - 1}, axis=-1)"
-    shape = moved.shape
-    if perm is not None:
-        expr = f"tf.transpose({expr}, {perm})"
-        shape = tuple(shape[i] for i in perm)
-    return Tensor(expr, x.dtype, shape, ident=new_ident())
+lowering("numpy.argsort", "tf.argsort", status="partial",
+         limits="always stable: ties keep their order (NumPy's default kind leaves it unspecified)")(
+    _sort_lowering("np.argsort", lambda moved, order, rank: (f"tf.cast({order.expr}, tf.int64)", "int64")))
+lowering("numpy.sort", "tf.sort", limits="NaN sorted last, as NumPy")(
+    _sort_lowering("np.sort", lambda moved, order, rank: (
+        f"tf.gather({moved.expr}, {order.expr}, batch_dims={rank - 1}, axis=-1)", moved.dtype)))
 
 
 def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node) -> Tensor:

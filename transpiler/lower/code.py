@@ -64,9 +64,6 @@ def tensor_expr(v, dtype: str | None = None) -> str:
         own = static_dtype(v)
         if v.global_name and np.asarray(v.value).ndim > 0:
             return cast(f"tf.constant({v.global_name})", own, dtype or own)
-        if dtype is not None and type(v.value) in (int, float, bool) and np.dtype(dtype).kind in "iu":
-            if type(v.value) is float and not float(v.value).is_integer():
-                pass  # the cast below truncates, as NumPy's setitem/astype does
         value = np.asarray(v.value)
         if dtype is not None and dtype != own:
             with np.errstate(all="ignore"):
