@@ -29,7 +29,8 @@ def make_job(slice_body: str, replacement: str, *, expr="f", name="f_tf", api="t
 
 
 def check_verdict_shape(verdict: dict) -> None:
-    assert set(verdict) == {"status", "examples", "modes", "message", "counterexample", "seconds"}
+    assert set(verdict) == {"status", "examples", "modes", "message", "counterexample", "assumptions",
+                            "seconds"}
     assert verdict["modes"] == ["eager", "traced"]
     json.dumps(verdict, allow_nan=False)  # strict JSON: the report hands it on as is
 
@@ -238,3 +239,14 @@ def test_drawn_inputs_follow_the_signature_and_mostly_share_batch_sizes():
     floats = np.concatenate([x.reshape(-1) for x, _, _ in drawn])
     assert np.mean(np.abs(floats[np.isfinite(floats)]) <= 10) > 0.7   # mostly ordinary values
     assert any(not math.isfinite(v) for v in floats)                   # with edges mixed in
+    tiny = np.finfo(np.float32).tiny
+    assert not np.any((floats != 0) & (np.abs(floats) < tiny))          # TF flushes subnormals: none drawn
+
+
+def test_subnormal_difference_is_out_of_scope_and_said():
+    # x * 1 flushes a subnormal to 0 in TF; NumPy keeps it. Inputs exclude subnormals, and the verdict says so.
+    verdict = verify_site(make_job(
+        "def f(x):\n    return np.power(x, np.float32(0.5))\n",
+        "@tf.function\ndef f_tf(x):\n    return tf.math.pow(x, 0.5)\n"))
+    assert verdict["status"] == "passed", verdict["message"]
+    assert any("subnormal" in a for a in verdict["assumptions"])

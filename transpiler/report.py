@@ -92,6 +92,9 @@ def render_text(results: list[FileResult]) -> str:
             lines.append(f"{_located(result.error, result.path)}  (file left unchanged)")
         for site in result.sites:
             lines += render_site(site)
+    assumed = dict.fromkeys(a for r in results for site in r.sites if site.status == "converted"
+                            for a in site.verification.get("assumptions") or [])
+    lines += [f"verification assumed: {a}" for a in assumed]
     s = summarize(results)
     summary = (f"{s['sites']} site{'s' if s['sites'] != 1 else ''} in {s['files']} "
                f"file{'s' if s['files'] != 1 else ''}: {s['converted']} converted, {s['refused']} refused")

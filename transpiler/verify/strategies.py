@@ -29,9 +29,16 @@ def np_dtype(dtype: str) -> np.dtype:
     return np.dtype(object) if dtype == STRING else np.dtype(dtype)
 
 
+# TensorFlow's CPU kernels run with flush-to-zero/denormals-are-zero, so every TF op (hand-written native
+# code too) reads a subnormal input as 0: comparing there would refuse any conversion for a property of
+# the runtime, not of the translation. Inputs exclude subnormals, and the verdict says so.
+SUBNORMAL_ASSUMPTION = ("float inputs exclude subnormals: TensorFlow's CPU kernels flush them to zero, "
+                        "as any native TF code would")
+
+
 def _float_values(dtype: np.dtype):
     width = dtype.itemsize * 8
-    ordinary = st.floats(-10, 10, width=width)
+    ordinary = st.floats(-10, 10, width=width, allow_subnormal=False)
     fi = np.finfo(dtype)
     quarter_max = float(dtype.type(fi.max) / dtype.type(4))
     # Groups, each as likely as ordinary values: a flat list would have hypothesis favour its first entries.
@@ -39,7 +46,7 @@ def _float_values(dtype: np.dtype):
         st.sampled_from([0.0, -0.0, 1.0, -1.0]),
         st.sampled_from([float("nan"), float("inf"), float("-inf")]),
         st.sampled_from([float(fi.max), float(fi.min), quarter_max, -quarter_max, float(fi.tiny),
-                         -float(fi.tiny), float(fi.smallest_subnormal), float(fi.eps)]),
+                         -float(fi.tiny), float(fi.eps)]),
     )
     return ordinary, edges
 

@@ -4,9 +4,19 @@ from __future__ import annotations
 MODES = ["eager", "traced"]
 
 
-def make_verdict(status: str, message: str, examples: int = 0, counterexample: dict | None = None) -> dict:
+def make_verdict(status: str, message: str, examples: int = 0, counterexample: dict | None = None,
+                 assumptions: list[str] | None = None) -> dict:
     return {"status": status, "examples": examples, "modes": list(MODES), "message": message,
-            "counterexample": counterexample, "seconds": 0.0}
+            "counterexample": counterexample, "assumptions": list(assumptions or []), "seconds": 0.0}
+
+
+def input_assumptions(signature: list) -> list[str]:
+    """What the drawn inputs leave out, for the report: a verdict holds only for the inputs it covered."""
+    from .strategies import SUBNORMAL_ASSUMPTION
+
+    if any(dtype.startswith(("float", "complex", "bfloat")) for dtype, _ in signature):
+        return [SUBNORMAL_ASSUMPTION]
+    return []
 
 
 def conclude(job, checker, flaky: bool) -> dict:
@@ -30,9 +40,10 @@ def conclude(job, checker, flaky: bool) -> dict:
         message = failure.reason + note
         if flaky:
             message += " (the failure did not repeat on replay: a side is not deterministic)"
-        return make_verdict("failed", message, checker.examples_run, checker.counterexample())
+        return make_verdict("failed", message, checker.examples_run, checker.counterexample(),
+                            input_assumptions(job.signature))
     return make_verdict("passed", f"{checker.examples_run} examples agree in eager and traced modes{note}",
-                        checker.examples_run)
+                        checker.examples_run, assumptions=input_assumptions(job.signature))
 
 
 def _eager_only_hint(job, checker) -> str:
