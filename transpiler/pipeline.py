@@ -8,6 +8,7 @@ import gast
 from .diagnostics import Diagnostic, Refusal
 from .discover import Site, find_sites
 from .emit import emit_function
+from .infer_signature import infer_signature
 from .lower.function import lower_function
 from .names import dotted
 from .resolve import ModuleInfo, Resolved, module_slice, resolve
@@ -75,16 +76,22 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
     try:
         resolved = resolve(module, site.func, site.scope, site.call)
         specs, key = find_signature(sigs, sr.function, resolved.def_name)
+        inferred_note = None
         if specs is None:
-            raise Refusal("P111", f"no signature for `{sr.function}`: pass --signature "
-                                  f"{sr.function.rsplit('.', 1)[-1]}=SPEC (e.g. float32[None])", site.call)
-        sr.signature, sr.signature_source = format_signature(specs), "--signature"
+            inferred = infer_signature(module, site)
+            specs, sr.signature_source = inferred.specs, f"inferred from {inferred.source}"
+            inferred_note = Diagnostic("P112", f"assumed the signature {format_signature(specs)} "
+                                               f"(inferred from {inferred.source})", site.line, site.col,
+                                       path, severity="info")
+        else:
+            sr.signature_source = "--signature"
+        sr.signature = format_signature(specs)
         _check_inputs(site, specs)
         lowered = lower_function(module, resolved, specs, site.api, site.tout, site.tout_is_list)
     except Refusal as r:
         sr.reasons = [r.diagnostic(path)]
         return sr
-    sr.notes = [_at(n, path) for n in _unique(lowered.notes)]
+    sr.notes = ([inferred_note] if inferred_note else []) + [_at(n, path) for n in _unique(lowered.notes)]
     dedupe_key = (resolved.def_name, resolved.original_expr, sr.signature, site.api, tuple(site.tout),
                   site.tout_is_list)
     existing = replacements.get(dedupe_key)
