@@ -115,11 +115,13 @@ def inline_helper(ctx, fn: gast.FunctionDef, args: list, kwargs: dict, node, clo
     values = bind_arguments(ctx, fn, args, kwargs, node)
     ctx.inline_stack.append(fn.name)
     ctx.scopes.append(Scope(dict(closure or {}), prefix=f"{fn.name.strip('_')}_"))
+    finalize, ctx.finalize = ctx.finalize, None    # a helper's return is a value, not the site's output
     try:
         for k, v in values.items():
             ctx.assign(k, v)
         returned, value = lower_body(ctx, fn.body)
     finally:
+        ctx.finalize = finalize
         ctx.scopes.pop()
         ctx.inline_stack.pop()
     return value if returned else Static(None)

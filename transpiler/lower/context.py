@@ -32,6 +32,9 @@ class FunctionContext:
         self.findings = Findings()
         self.scopes: list[Scope] = [Scope()]
         self.inline_stack: list[str] = []         # names of helpers being inlined (recursion guard)
+        # value -> output expressions converted to Tout; set while lowering the wrapped function's own body
+        # (not an inlined helper's), so that a `return` inside a run-time branch converts on its own path
+        self.finalize = None
 
     # -- names ---------------------------------------------------------------------------------------
     def fresh(self, hint: str) -> str:

@@ -87,7 +87,7 @@ def resolve_qualified(q: str, node):
     if q.startswith("tensorflow"):
         raise Refusal("P206", f"`{q}` inside the wrapped function (TensorFlow called from Python) is not "
                               "converted", node)
-    if q.startswith(("functools.", "builtins.")):
+    if q.startswith(("functools.", "builtins.", "random.")):  # random: the op table's `random.*` entries
         return Callable_(q)
     return Module_(q)  # another library: its attributes are followed, calls into it are refused
 
@@ -177,23 +177,33 @@ def _chain(values, ops, node):
 
 
 def _boolop(ctx, node: gast.BoolOp):
-    values = [lower_expr(ctx, v) for v in node.values]
-    if all(is_static(v) for v in values):
-        out = values[0]
-        for v in values[1:]:
+    """`a and b` is `b if a else a`, `a or b` is `a if a else b`: `b` is evaluated only when Python would."""
+    out = lower_expr(ctx, node.values[0])
+    for operand in node.values[1:]:
+        if is_static(out):
             keep = bool(static_value(out))
-            if isinstance(node.op, gast.And) and not keep or isinstance(node.op, gast.Or) and keep:
-                return out
-            out = v
-        return out
-    raise Refusal("P211", "`and`/`or` on run-time values (Python truth tests) are not converted yet", node)
+            if isinstance(node.op, gast.And) != keep:
+                return out          # `False and ...`, `True or ...`: the rest is never evaluated
+            out = lower_expr(ctx, operand)
+            continue
+        from .branches import lower_ifexp
+        first = ctx.materialize(out, "cond") if isinstance(out, Tensor) else out
+        pred = truth(ctx, first, node)
+        rest = lambda operand=operand: lower_expr(ctx, operand)
+        if isinstance(node.op, gast.And):
+            out = lower_ifexp(ctx, pred, rest, lambda: first, node)
+        else:
+            out = lower_ifexp(ctx, pred, lambda: first, rest, node)
+    return out
 
 
 def _ifexp(ctx, node: gast.IfExp):
-    cond = lower_expr(ctx, node.test)
-    if is_static(cond):
-        return lower_expr(ctx, node.body if static_value(cond) else node.orelse)
-    raise Refusal("P211", "a conditional expression on a run-time value is not converted yet", node)
+    from .branches import lower_condition, lower_ifexp
+    cond = lower_condition(ctx, node.test)
+    if isinstance(cond, Static):
+        return lower_expr(ctx, node.body if cond.value else node.orelse)
+    return lower_ifexp(ctx, cond, lambda: lower_expr(ctx, node.body),
+                       lambda: lower_expr(ctx, node.orelse), node)
 
 
 _HANDLERS = {

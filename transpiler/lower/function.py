@@ -7,6 +7,7 @@ import gast
 
 from ..diagnostics import Diagnostic, Refusal
 from ..signature import ArgSpec
+from .branches import Finished
 from .boundary import convert_output, output_values
 from .calls import bind_arguments
 from .context import FunctionContext, new_ident
@@ -55,18 +56,22 @@ def lower_function(module, resolved, specs: list[ArgSpec], api: str, tout: list[
         ctx.assign(k, to_value(v))
     for k, v in values.items():
         ctx.assign(k, v)
+    node = _return_node(fn)
+
+    def finalize(value) -> list[str]:
+        outs = output_values(value, tout, tout_is_list, node)
+        return [convert_output(ctx, v, d, api, node) for v, d in zip(outs, tout)]
+    ctx.finalize = finalize
     if isinstance(fn, gast.Lambda):
         result = lower_expr(ctx, fn.body)
     else:
-        for node in gast.walk(fn):
-            if isinstance(node, (gast.Yield, gast.YieldFrom)):
-                raise Refusal("P223", "generators are not converted", node)
+        for sub in gast.walk(fn):
+            if isinstance(sub, (gast.Yield, gast.YieldFrom)):
+                raise Refusal("P223", "generators are not converted", sub)
         returned, result = lower_body(ctx, fn.body)
         if not returned:
             raise Refusal("P302", f"`{resolved.def_name}` returns None on this path", fn)
-    node = _return_node(fn)
-    outs = output_values(result, tout, tout_is_list, node)
-    exprs = [convert_output(ctx, v, d, api, node) for v, d in zip(outs, tout)]
+    exprs = list(result.exprs) if isinstance(result, Finished) else finalize(result)
     returns = ("[" + ", ".join(exprs) + "]") if tout_is_list else exprs[0]
     return LoweredFunction(inputs, ctx.lines, returns, ctx.notes)
 

@@ -15,11 +15,34 @@ from .values import Seq, Static, Tensor, is_static, static_value
 
 
 def lower_body(ctx, body: list) -> tuple[bool, object]:
-    for stmt in body:
-        returned, value = lower_statement(ctx, stmt)
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, gast.If):
+            from .branches import lower_condition, lower_if
+            cond = lower_condition(ctx, stmt.test)
+            if isinstance(cond, Static):
+                returned, value = lower_body(ctx, stmt.body if cond.value else stmt.orelse)
+            else:
+                returned, value, consumed_rest = lower_if(ctx, stmt, cond, body[i + 1:])
+                if consumed_rest:
+                    return returned, value
+        else:
+            returned, value = lower_statement(ctx, stmt)
         if returned:
             return True, value
     return False, None
+
+
+def contains_return(stmt) -> bool:
+    """A `return` in this statement's own code (not in a nested def or lambda)."""
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, gast.Return):
+            return True
+        if node is not stmt and isinstance(node, (gast.FunctionDef, gast.Lambda, gast.ClassDef)):
+            continue
+        todo.extend(gast.iter_child_nodes(node))
+    return False
 
 
 def lower_statement(ctx, stmt) -> tuple[bool, object]:
@@ -46,12 +69,7 @@ def lower_statement(ctx, stmt) -> tuple[bool, object]:
     if isinstance(stmt, gast.Pass):
         return False, None
     if isinstance(stmt, gast.If):
-        cond = lower_expr(ctx, stmt.test)
-        if is_static(cond):
-            branch = stmt.body if static_value(cond) else stmt.orelse
-            return lower_body(ctx, branch)
-        raise Refusal("P220", "`if` on a run-time value (data-dependent control flow) is not converted yet",
-                      stmt)
+        return lower_body(ctx, [stmt])
     if isinstance(stmt, gast.For):
         from .unroll import lower_for
         return lower_for(ctx, stmt)

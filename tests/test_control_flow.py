@@ -1,0 +1,121 @@
+"""Run-time control flow: each converted function is run against the original on inputs that take every
+path, including the paths where only the branch not taken would raise."""
+import numpy as np
+import pytest
+
+from transpiler import ConversionError, convert
+
+
+def same(fn, signature, *inputs_list):
+    native = convert(fn, signature=signature, verify=False)
+    for inputs in inputs_list:
+        inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+        expected = np.asarray(fn(*[np.array(i) for i in inputs]))
+        got = native(*inputs).numpy()
+        assert got.dtype == expected.dtype and got.shape == expected.shape, (inputs, expected, got)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, equal_nan=True)
+    return native.source
+
+
+def refused(fn, signature, code, words):
+    with pytest.raises(ConversionError) as e:
+        convert(fn, signature=signature, verify=False)
+    [d] = e.value.diagnostics
+    assert d.code == code and words in d.message, d.message
+    return d
+
+
+F32 = lambda *v: np.array(v, np.float32)
+
+
+def test_if_else_joins_rebound_names():
+    def f(x):
+        m = x.max()
+        if m > 1:
+            y = x / m
+        elif m < -1:
+            y = -x
+        else:
+            y = x * 2
+        return y
+    source = same(f, "float32[None]", F32(3, 1), F32(-3, 0.5), F32(0.5, 0.25))
+    assert "tf.cond" in source
+
+
+def test_early_return_takes_the_rest_as_the_other_branch():
+    def f(x):
+        if x.size == 0:
+            return np.zeros(0, np.float32)
+        return (x - x.mean()).astype(np.float32)
+    same(f, "float32[None]", F32(), F32(1, 2, 4))
+
+
+def test_branch_not_taken_never_runs():
+    def f(x):
+        if len(x) > 0 and x[0] > 0:
+            return x / x[0]
+        return x
+    same(f, "float32[None]", F32(), F32(2, 4), F32(-1, 4))
+
+
+def test_each_returning_path_converts_to_tout_itself():
+    # a Python float on one path, a float32 array on the other: py_function converts each to Tout
+    import tensorflow as tf
+    from transpiler.pipeline import convert_text
+    src = ("import numpy as np\nimport tensorflow as tf\n\n\ndef f(x):\n    if x.sum() > 0:\n"
+           "        return 0.5\n    return x.max()\n\n\ndef g(x):\n"
+           "    return tf.py_function(f, [x], tf.float32)\n").replace("if x.sum()", "if x.numpy().sum()").replace("return x.max()", "return x.numpy().max()")
+    [site] = convert_text(src, "m.py", {"f": "float32[None]"}, verify=False).sites
+    assert site.status == "converted", site.reasons
+    namespace = {"tf": tf}
+    exec(site.replacement.source, namespace)
+    native = namespace[site.replacement.name]
+    assert native(F32(1, 2)).numpy() == np.float32(0.5)
+    assert native(F32(-1, -2)).numpy() == np.float32(-1)
+
+
+def test_conditional_expression_and_boolean_operators():
+    def f(x):
+        s = x.sum()
+        sign = 1.0 if s > 0 else -1.0
+        ok = s > 0 and x[0] > 0
+        return np.float32(sign) * x + ok
+    same(f, "float32[None]", F32(3, 1), F32(-3, 1), F32(2, -1), F32())
+
+
+def test_python_scalars_of_one_kind_join():
+    def f(x):
+        state = 0
+        if x.mean() > 0:
+            state = 1
+        return x + state
+    same(f, "int64[None]", np.array([1, 2]), np.array([-5, 1]))
+
+
+def test_dtype_that_depends_on_the_path_is_refused():
+    def f(x):
+        y = x
+        if x.sum() > 0:
+            y = x.astype(np.float64)
+        return y
+    refused(f, "float32[None]", "P224", "`y` is float64 on one path and float32 on the other")
+
+
+def test_path_dependent_aliasing_is_refused():
+    def f(x):
+        x = x.copy()
+        if x.sum() > 0:
+            y = x
+        else:
+            y = x.copy()
+        y[0] = 7
+        return x
+    refused(f, "float32[3]", "P231", "may or may not share memory")
+
+
+def test_truth_of_a_vector_is_refused_as_numpy_raises():
+    def f(x):
+        if x > 0:
+            return x
+        return -x
+    refused(f, "float32[3]", "P301", "ambiguous")
