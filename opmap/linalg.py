@@ -11,7 +11,7 @@ from transpiler.lower.shapes import normalize_axes
 from transpiler.lower.values import Seq, Static, Tensor
 
 from .args import REQUIRED, bind, static, static_axis, tensor
-from .registry import lowering
+from .registry import S, add_samples, lowering
 
 _FLOAT = ("float16", "float32", "float64")
 
@@ -109,3 +109,13 @@ def norm(ctx, args, kwargs, node):
     shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape)) if keep else \
         tuple(d for i, d in enumerate(x.shape) if i not in axes)
     return Tensor(expr, dt, shape, ident=new_ident())
+
+
+add_samples("numpy.matmul", S("{f}(x, y)", x="f[m,n]", y="f[n,k]"), S("{f}(x, y)", x="f[n]", y="f[k,n,m]"),
+            S("{f}(x, y)", x="f[k,m,n]", y="f[n]"))
+add_samples("numpy.dot", S("{f}(x, y)", x="f[m,n]", y="f[n]"), S("{f}(x, y)", x="f[n]", y="f[n]"))
+add_samples("numpy.einsum", S("{f}('ij,jk->ik', x, y)", x="f[m,n]", y="f[n,k]"), S("{f}('ii', x)", x="f[m,m]"),
+            S("{f}('ij->j', x)", x="f[m,n]"))
+add_samples("numpy.outer", S("{f}(x, y)", x="a[m]", y="a[k,n]"))
+add_samples("numpy.linalg.norm", S("{f}(x)", x="f[m,n]"), S("{f}(x, axis=-1)", x="n[m,n]"),
+            S("{f}(x, 2, axis=0)", x="f[m,n]"))

@@ -9,7 +9,7 @@ from transpiler.lower.context import new_ident
 from transpiler.lower.values import Seq, Static, Tensor
 
 from .args import REQUIRED, bind, dtype_arg, static, tensor
-from .registry import REGISTRY, lowering
+from .registry import REGISTRY, S, add_samples, lowering
 
 # method name -> the function whose lowering it shares (receiver passed first)
 MIRRORED = {
@@ -30,6 +30,7 @@ def _mirror(fn_name):
 for _m, _f in MIRRORED.items():
     if _f:
         lowering(f"numpy.ndarray.{_m}", f"(as {_f})")(_mirror(_f))
+        REGISTRY[f"numpy.ndarray.{_m}"].samples_from = _f  # tested with the function's samples
 
 
 def _receiver(ctx, v, node) -> Tensor:
@@ -116,3 +117,14 @@ def item(ctx, args, kwargs, node):
     if weak is None:
         raise Refusal("P201", f"item() of {x.dtype}", node)
     return Tensor(code.cast(f"tf.reshape({x.expr}, [])", x.dtype, weak), weak, (), weak=True)
+
+
+add_samples("numpy.ndarray.astype", S("x.astype(np.float32)", x="a[m]"),
+            S("x.astype(np.int64)", x="f[m]", finite=True, domain=(-1e3, 1e3)), S("x.astype(bool)", x="n[m]"),
+            S("x.astype(np.uint8)", x="i[m]"))
+add_samples("numpy.ndarray.reshape", S("x.reshape(-1)", x="a[m,n]"), S("x.reshape((x.shape[1], -1))", x="a[m,n]"),
+            S("x.reshape(2, -1)", x="a[2,m]"))
+add_samples("numpy.ndarray.transpose", S("x.transpose()", x="a[m,n]"), S("x.transpose(1, 0, 2)", x="a[m,n,k]"))
+add_samples("numpy.ndarray.flatten", S("x.flatten()", x="a[m,n]"))
+add_samples("numpy.ndarray.copy", S("x.copy()", x="a[m]"))
+add_samples("numpy.ndarray.item", S("x.item()", x="a[1,1]"), S("x.item()", x="a[m]"))

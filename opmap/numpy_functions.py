@@ -12,7 +12,7 @@ from transpiler.lower.shapes import broadcast
 from transpiler.lower.values import Seq, Static, Tensor, is_static, static_value
 
 from .args import REQUIRED, bind, dtype_arg, static, tensor
-from .registry import lowering
+from .registry import S, add_samples, lowering
 
 
 @lowering("numpy.where", "tf.where")
@@ -59,8 +59,12 @@ def flatnonzero(ctx, args, kwargs, node):
 
 @lowering("numpy.argwhere", "tf.where")
 def argwhere(ctx, args, kwargs, node):
-    x = tensor(ctx, args[0], node)
+    p = bind("np.argwhere", args, kwargs, [("a", REQUIRED)], node)
+    x = tensor(ctx, p["a"], node)
     mask = x.expr if x.dtype == "bool" else f"tf.math.not_equal({x.expr}, 0)"
+    if x.rank == 0:
+        # NumPy treats a 0-d array as 1-d and keeps no columns: shape (0 or 1, 0); TF's Where needs rank >= 1
+        return Tensor(f"tf.where(tf.reshape({mask}, [1]))[:, :0]", "int64", (None, 0), ident=new_ident())
     return Tensor(f"tf.where({mask})", "int64", (None, x.rank), ident=new_ident())
 
 
@@ -148,9 +152,18 @@ def arange(ctx, args, kwargs, node):
     dt = dtype_arg(kwargs["dtype"], node) if "dtype" in kwargs else None
     probe_kw = {"dtype": np.dtype(dt)} if dt else {}
     out = result_dtype(probe(np.arange, bounds, probe_kw, node, "np.arange"))
-    if np.dtype(out).kind != "i" or any(isinstance(b, Tensor) and np.dtype(b.dtype).kind not in "iu" for b in bounds):
+    bound_kinds = [np.dtype(code.dtype_of(b)).kind for b in bounds]
+    if any(k not in "iu" for k in bound_kinds) or np.dtype(out).kind not in "iuf":
         raise Refusal("P202", "np.arange over run-time non-integer bounds (float lengths round differently) is "
                               "not supported", node)
+    if np.dtype(out).kind == "f" and any(not is_static(b) for b in bounds):
+        # integer bounds: NumPy fills start + i*step in the float dtype; exact below 2**24 (float32)
+        limit = 2 ** (np.finfo(out).nmant + 1)
+        for b in bounds:
+            if not is_static(b):
+                b = ctx.materialize(b, "bound")
+                ctx.emit(f"tf.debugging.assert_less_equal(tf.math.abs({code.cast(b.expr, b.dtype, 'int64')}), "
+                         f"tf.constant({limit}, tf.int64), message='np.arange bound too large to convert exactly')")
     parts = [code.tensor_expr(b, "int64") for b in bounds]
     expr = f"tf.range({', '.join(parts)})"
     return Tensor(code.cast(expr, "int64", out), out, (None,), ident=new_ident())
@@ -231,11 +244,22 @@ def dtype_constructor(ctx, args, kwargs, node):
 def isclose(ctx, args, kwargs, node):
     p = bind("np.isclose", args, kwargs, [("a", REQUIRED), ("b", REQUIRED), ("rtol", 1e-05), ("atol", 1e-08),
                                           ("equal_nan", False)], node)
-    diff = apply_ufunc(ctx, "absolute", [apply_ufunc(ctx, "subtract", [p["a"], p["b"]], node)], node)
+    x, y = p["a"], p["b"]
+    # NumPy's own steps: y becomes inexact (result_type(y, 1.)), then
+    # (|x - y| <= atol + rtol*|y|) & isfinite(y) | (x == y)
+    if isinstance(y, Static) and type(y.value) is int:
+        y = Static(float(y.value))
+    elif not (isinstance(y, Static) and type(y.value) in (float, complex)):
+        y = tensor(ctx, y, node)
+        dt = np.result_type(np.dtype(y.dtype), 1.0).name
+        y = ctx.materialize(y.with_(expr=code.cast(y.expr, y.dtype, dt), dtype=dt), "y")
+    diff = apply_ufunc(ctx, "absolute", [apply_ufunc(ctx, "subtract", [x, y], node)], node)
     bound = apply_ufunc(ctx, "add", [p["atol"], apply_ufunc(ctx, "multiply", [
-        p["rtol"], apply_ufunc(ctx, "absolute", [p["b"]], node)], node)], node)
-    close = apply_ufunc(ctx, "less_equal", [diff, bound], node)
-    eq = apply_ufunc(ctx, "equal", [p["a"], p["b"]], node)  # equal infinities
+        p["rtol"], apply_ufunc(ctx, "absolute", [y], node)], node)], node)
+    close = apply_ufunc(ctx, "logical_and", [apply_ufunc(ctx, "less_equal", [diff, bound], node),
+                                             apply_ufunc(ctx, "isfinite", [y], node)], node)
+    p = dict(p, a=x, b=y)
+    eq = apply_ufunc(ctx, "equal", [p["a"], p["b"]], node)
     out = apply_ufunc(ctx, "logical_or", [close, eq], node)
     if static(p["equal_nan"], "equal_nan", node):
         both = apply_ufunc(ctx, "logical_and", [apply_ufunc(ctx, "isnan", [p["a"]], node),
@@ -269,9 +293,9 @@ def diag(ctx, args, kwargs, node):
         shape = (None,)
         if x.shape[0] is not None and x.shape[1] is not None:
             shape = (max(0, min(x.shape[0] + min(k, 0), x.shape[1] - max(k, 0))),)
-        x = ctx.materialize(x, "x")
-        return Tensor(f"tf.linalg.diag_part({x.expr}, k={k}, padding_value=0)" if k else
-                      f"tf.linalg.diag_part({x.expr})", x.dtype, shape, ident=new_ident())
+        # NumPy gives an empty diagonal for k beyond the matrix; TF's diag_part raises: slice first
+        sub = f"{x.expr}[:, {k}:]" if k > 0 else f"{x.expr}[{-k}:, :]" if k < 0 else x.expr
+        return Tensor(f"tf.linalg.diag_part({sub})", x.dtype, shape, ident=new_ident())
     if x.rank == 1:
         n = None if x.shape[0] is None else x.shape[0] + abs(k)
         return Tensor(f"tf.linalg.diag({x.expr}, k={k})", x.dtype, (n, n), ident=new_ident())
@@ -293,3 +317,37 @@ def count_nonzero(ctx, args, kwargs, node):
     # NumPy returns a Python int for axis=None, an intp array otherwise
     return Tensor(f"tf.math.count_nonzero({x.expr}, axis={ax}, keepdims={keep}, dtype=tf.int64)", "int64",
                   shape, weak=axis is None and not keep, ident=new_ident())
+
+
+for _name, _samples in {
+    "where": (S("{f}(x > 0, x, y)", x="n[m,n]", y="a[n]"), S("{f}(c, x, 0.5)", c="b[m]", x="n[m~]"),
+              S("{f}(x)", x="a[m,n]")),
+    "nonzero": (S("{f}(x)", x="a[m,n]"), S("{f}(x)[0]", x="a[m]")),
+    "flatnonzero": (S("{f}(x)", x="a[m,n]"),),
+    "argwhere": (S("{f}(x)", x="a[m,n]"), S("{f}(x)", x="a[]")),
+    "clip": (S("{f}(x, -1, 2)", x="a[m,n]"), S("{f}(x, lo, hi)", x="n[m]", lo="n[m~]", hi="n[]"),
+             S("{f}(x, None, 0.5)", x="n[m]")),
+    "zeros": (S("{f}(len(x))", x="a[m]"), S("{f}((x.shape[0], 2), dtype=bool)", x="a[m]")),
+    "ones": (S("{f}(len(x))", x="a[m]"), S("{f}((x.shape[0], 2), dtype=np.int32)", x="a[m]")),
+    "full": (S("{f}((x.shape[0], 2), 7)", x="a[m]"), S("{f}(x.shape, 1.5, dtype=np.float32)", x="a[m,n]")),
+    "zeros_like": (S("{f}(x)", x="a[m,n]"), S("{f}(x, dtype=np.float32)", x="a[m]")),
+    "ones_like": (S("{f}(x)", x="a[m,n]"), S("{f}(x, dtype=bool)", x="a[m]")),
+    "full_like": (S("{f}(x, 2)", x="a[m,n]"), S("{f}(x, 0.5)", x="n[m]"), S("{f}(x, np.nan, dtype=np.float64)", x="a[m]")),
+    "arange": (S("{f}(len(x))", x="a[m]"), S("{f}(1, len(x) + 2, 2)", x="a[m]"),
+               S("{f}(x.shape[0], dtype=np.float32)", x="a[m]")),
+    "asarray": (S("{f}(x)", x="a[m]"), S("{f}(x, dtype=np.float32)", x="a[m,n]")),
+    "array": (S("{f}(x)", x="a[m]"), S("{f}(x, dtype=np.float32)", x="a[m,n]")),
+    "asanyarray": (S("{f}(x)", x="a[m]"),),
+    "ascontiguousarray": (S("{f}(x)", x="a[m]"),),
+    "copy": (S("{f}(x)", x="a[m]"),),
+    "round": (S("{f}(x)", x="a[m]"), S("{f}(x, 2)", x="f[m]"), S("{f}(x, -1)", x="f[m]")),
+    "around": (S("{f}(x)", x="a[m]"),),
+    "dtype_constructor": (S("np.float32(x)", x="a[m]"), S("np.int32(x)", x="n[m]", finite=True, domain=(-1e3, 1e3)),
+                          S("np.bool_(x)", x="a[m]")),
+    "isclose": (S("{f}(x, y)", x="f[m,n~]", y="f[n]"), S("{f}(x, y, equal_nan=True)", x="f[m]", y="f[m]"),
+                S("{f}(x, y)", x="i[m]", y="i[m]")),
+    "bincount": (S("{f}(x)", x="i[m]@0:5"), S("{f}(x, minlength=4)", x="u[m]@0:9"), S("{f}(x)", x="i[m]@-1:3")),
+    "diag": (S("{f}(x)", x="a[m,n]"), S("{f}(x, 1)", x="a[m,n]"), S("{f}(x, -1)", x="a[m]")),
+    "count_nonzero": (S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=0)", x="a[m,n]")),
+}.items():
+    add_samples(f"numpy.{_name}", *_samples)

@@ -16,7 +16,7 @@ from transpiler.lower.shapes import known_positive, normalize_axes
 from transpiler.lower.values import Tensor
 
 from .args import bind, dtype_arg, static, static_axis, tensor
-from .registry import lowering
+from .registry import S, add_samples, lowering
 
 _TF_REDUCE = {"sum": "tf.math.reduce_sum", "prod": "tf.math.reduce_prod", "max": "tf.math.reduce_max",
               "min": "tf.math.reduce_min", "any": "tf.math.reduce_any", "all": "tf.math.reduce_all",
@@ -164,3 +164,16 @@ for _k in ("argmax", "argmin"):
     lowering(f"numpy.{_k}", f"tf.math.{_k}")(lambda ctx, args, kwargs, node, _k=_k: arg_reduce(ctx, _k, args, kwargs, node))
 for _k in ("cumsum", "cumprod"):
     lowering(f"numpy.{_k}", f"tf.math.{_k}")(lambda ctx, args, kwargs, node, _k=_k: cumulative(ctx, _k, args, kwargs, node))
+
+_REDUCE_SAMPLES = (S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=-1, keepdims=True)", x="a[m,n]"),
+                   S("{f}(x, axis=(0, 2))", x="a[m,n,k]"), S("{f}(x, axis=0)", x="a[m]"))
+for _k in ("sum", "prod", "max", "min", "mean", "any", "all", "amax", "amin"):
+    add_samples(f"numpy.{_k}", *_REDUCE_SAMPLES)
+for _k in ("std", "var"):
+    add_samples(f"numpy.{_k}", *_REDUCE_SAMPLES, S("{f}(x, axis=1, ddof=1)", x="a[m,n]"))
+for _k in ("argmax", "argmin"):
+    add_samples(f"numpy.{_k}", S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=0)", x="a[m,n]"),
+                S("{f}(x, axis=-1, keepdims=True)", x="a[m,n]"))
+for _k in ("cumsum", "cumprod"):
+    add_samples(f"numpy.{_k}", S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=-1)", x="a[m,n]"),
+                S("{f}(x, axis=0, dtype=np.float64)", x="a[m]"))

@@ -11,7 +11,7 @@ from transpiler.lower.shapes import broadcast, normalize_axes, normalize_axis
 from transpiler.lower.values import Seq, Static, Tensor, is_static, static_value
 
 from .args import REQUIRED, bind, static, static_axis, tensor
-from .registry import lowering
+from .registry import S, add_samples, lowering
 
 
 def _dims_arg(v, node) -> list:
@@ -156,6 +156,9 @@ def _join(ctx, name, args, kwargs, node, stack: bool):
     dt = result_dtype(probe(getattr(np, name), [Seq(tuple(arrays))], {"axis": axis}, node, f"np.{name}"))
     parts = [code.cast(a.expr, a.dtype, dt) for a in arrays]
     rank = arrays[0].rank
+    if axis is None and not stack:
+        parts = [f"tf.reshape({p_}, [-1])" for p_ in parts]
+        return Tensor(f"tf.concat([{', '.join(parts)}], axis=0)", dt, (None,), ident=new_ident())
     if any(a.rank != rank for a in arrays):
         raise Refusal("P301", "all the input arrays must have the same number of dimensions: NumPy raises", node)
     if stack:
@@ -186,9 +189,9 @@ lowering("numpy.stack", "tf.stack")(lambda ctx, a, k, n: _join(ctx, "stack", a, 
 
 @lowering("numpy.hstack", "tf.concat")
 def hstack(ctx, args, kwargs, node):
-    arrays = _arrays(ctx, args[0] if args else kwargs.get("tup"), node)
+    arrays = [_atleast(ctx, a, 1) for a in _arrays(ctx, args[0] if args else kwargs.get("tup"), node)]
     ax = 0 if arrays and arrays[0].rank == 1 else 1
-    return _join(ctx, "concatenate", [Seq(tuple(_atleast(ctx, a, 1) for a in arrays))], {"axis": Static(ax)}, node, False)
+    return _join(ctx, "concatenate", [Seq(tuple(arrays))], {"axis": Static(ax)}, node, False)
 
 
 @lowering("numpy.vstack", "tf.concat", aliases=("numpy.row_stack",) if hasattr(np, "row_stack") else ())
@@ -373,3 +376,35 @@ def diff(ctx, args, kwargs, node):
         expr = f"{e}[{hi}] - {e}[{lo}]"
         shape[ax] = None if shape[ax] is None else max(shape[ax] - 1, 0)
     return Tensor(expr, out_dtype, tuple(shape), ident=new_ident())
+
+
+for _name, _samples in {
+    "reshape": (S("{f}(x, (-1,))", x="a[m,n]"), S("{f}(x, (2, -1))", x="a[m,2]"),
+                S("{f}(x, (x.shape[1], x.shape[0]))", x="a[m,n]")),
+    "transpose": (S("{f}(x)", x="a[m,n,k]"), S("{f}(x, (1, 0, 2))", x="a[m,n,k]"), S("{f}(x, (-1, 0, 1))", x="a[m,n,k]")),
+    "expand_dims": (S("{f}(x, 0)", x="a[m]"), S("{f}(x, (0, -1))", x="a[m,n]")),
+    "squeeze": (S("{f}(x, axis=1)", x="a[m,1]"), S("{f}(x)", x="a[2,1]"), S("{f}(x, axis=0)", x="a[m,n]")),
+    "concatenate": (S("{f}((x, y))", x="a[m,n]", y="a[k,n]"), S("{f}([x, y], axis=-1)", x="a[m,n]", y="a[m,k]"),
+                    S("{f}((x, y), axis=None)", x="a[m,n]", y="a[k]")),
+    "concat": (S("{f}((x, y))", x="a[m,n]", y="a[k,n]"),),
+    "stack": (S("{f}((x, y))", x="a[m,n]", y="a[m,n]"), S("{f}([x, y], axis=-1)", x="a[m,n]", y="a[m,n]")),
+    "hstack": (S("{f}((x, y))", x="a[m]", y="a[n]"), S("{f}((x, y))", x="a[m,n]", y="a[m,k]"),
+               S("{f}((x, y))", x="a[]", y="a[m]")),
+    "vstack": (S("{f}((x, y))", x="a[n]", y="a[n]"), S("{f}((x, y))", x="a[m,n]", y="a[k,n]")),
+    "flip": (S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=-1)", x="a[m,n]")),
+    "roll": (S("{f}(x, 1)", x="a[m,n]"), S("{f}(x, -2, axis=1)", x="a[m,n]"),
+             S("{f}(x, (1, 2), axis=(0, 1))", x="a[m,n]")),
+    "repeat": (S("{f}(x, 2)", x="a[m,n]"), S("{f}(x, 3, axis=-1)", x="a[m,n]")),
+    "tile": (S("{f}(x, 2)", x="a[m,n]"), S("{f}(x, (2, 1, 3))", x="a[m,n]")),
+    "rot90": (S("{f}(x)", x="a[m,n]"), S("{f}(x, 2)", x="a[m,n]"), S("{f}(x, -1, axes=(1, 2))", x="a[m,n,k]")),
+    "ravel": (S("{f}(x)", x="a[m,n]"),),
+    "swapaxes": (S("{f}(x, 0, -1)", x="a[m,n,k]"),),
+    "moveaxis": (S("{f}(x, 0, -1)", x="a[m,n,k]"), S("{f}(x, (0, 1), (2, 0))", x="a[m,n,k]")),
+    "broadcast_to": (S("{f}(x, (3, x.shape[0]))", x="a[m]"), S("{f}(x, (2, 3))", x="a[m]")),
+    "atleast_1d": (S("{f}(x)", x="a[]"), S("{f}(x)", x="a[m,n]")),
+    "atleast_2d": (S("{f}(x)", x="a[]"), S("{f}(x)", x="a[m]"), S("{f}(x)", x="a[m,n]")),
+    "diff": (S("{f}(x)", x="n[m,n]"), S("{f}(x, n=2, axis=0)", x="n[m,n]"), S("{f}(x, prepend=0)", x="n[m]")),
+}.items():
+    add_samples(f"numpy.{_name}", *_samples)
+if hasattr(np, "row_stack"):
+    add_samples("numpy.row_stack", S("{f}((x, y))", x="a[m,n]", y="a[k,n]"))

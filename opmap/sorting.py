@@ -15,7 +15,7 @@ from transpiler.lower.shapes import normalize_axis
 from transpiler.lower.values import Static, Tensor
 
 from .args import REQUIRED, bind, static, tensor
-from .registry import lowering
+from .registry import S, add_samples, lowering
 
 
 def _argsort_last_axis(ctx, x: Tensor, rank: int) -> str:
@@ -87,7 +87,7 @@ lowering("numpy.sort", "tf.sort", limits="NaN sorted last, as NumPy")(
         f"tf.gather({moved.expr}, {order.expr}, batch_dims={rank - 1}, axis=-1)", moved.dtype)))
 
 
-def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node) -> Tensor:
+def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node, median: bool = False) -> Tensor:
     """NumPy's default 'linear' method: sort (NaN last), interpolate with NumPy's own lerp; NaN in -> NaN out."""
     from transpiler.lower.dtypes import probe, result_dtype
     out_dtype = result_dtype(probe(getattr(np, name), [x, Static(qs if len(qs) > 1 else qs[0])],
@@ -98,9 +98,26 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
     vals = ctx.bind(code.cast(f"tf.gather({moved.expr}, {order.expr}, batch_dims={rank - 1}, axis=-1)",
                               x.dtype, out_dtype), "sorted")
     n = ctx.bind(f"tf.shape({vals})[-1]", "n")
-    ctx.emit(f"tf.debugging.assert_positive({n}, message='index -1 is out of bounds (empty input)')")
+    tdt = code.tf_dtype(out_dtype)
+    if median:
+        # np.median of nothing is the mean of nothing: NaN (a warning, not an error)
+        vals = ctx.bind(f"tf.cond({n} > 0, lambda: {vals}, lambda: tf.fill(tf.concat([tf.shape({vals})[:-1], [1]], 0), "
+                        f"tf.constant(float('nan'), {tdt})))", "sorted")
+        n = ctx.bind(f"tf.shape({vals})[-1]", "n")
+    else:
+        ctx.emit(f"tf.debugging.assert_positive({n}, message='index -1 is out of bounds (empty input)')")
     has_nan = ctx.bind(f"tf.math.reduce_any(tf.math.is_nan({vals}), axis=-1)", "has_nan")
     outs = []
+    if median:
+        # NumPy: the mean of the middle element(s) of the partition; float16 means accumulate in float32
+        lo = ctx.bind(f"({n} - 1) // 2", "lo")
+        hi = ctx.bind(f"{n} // 2", "hi")
+        acc = "float32" if out_dtype == "float16" else out_dtype
+        a = code.cast(f"tf.gather({vals}, {lo}, axis=-1)", out_dtype, acc)
+        b = code.cast(f"tf.gather({vals}, {hi}, axis=-1)", out_dtype, acc)
+        mid = code.cast(f"tf.where({lo} == {hi}, {a}, ({a} + {b}) / 2)", acc, out_dtype)
+        qs = []
+        outs.append(f"tf.where({has_nan}, tf.constant(float('nan'), {tdt}), {mid})")
     for q in qs:
         frac = q / 100.0 if name == "percentile" else q
         pos = ctx.bind(f"{frac!r} * tf.cast({n} - 1, tf.float64)", "pos")
@@ -114,9 +131,9 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
         val = f"tf.where({t} >= 0.5, {b} - {d} * (1 - {t}), {a} + {d} * {t})"
         outs.append(f"tf.where({has_nan}, tf.constant(float('nan'), {code.tf_dtype(out_dtype)}), {val})")
     shape = moved.shape[:-1]
-    if len(qs) == 1:
+    if len(outs) == 1:
         return Tensor(outs[0], out_dtype, shape, ident=new_ident())
-    return Tensor(f"tf.stack([{', '.join(outs)}], axis=0)", out_dtype, (len(qs),) + shape, ident=new_ident())
+    return Tensor(f"tf.stack([{', '.join(outs)}], axis=0)", out_dtype, (len(outs),) + shape, ident=new_ident())
 
 
 def _quantile_lowering(name):
@@ -151,7 +168,7 @@ def _quantile_lowering(name):
         elif axis is not None and normalize_axis(axis, x.rank, node) != x.rank - 1:
             raise Refusal("P205", f"np.{name} along an inner axis of an array of rank > 2 is not converted yet",
                           node)
-        return _quantiles(ctx, name_, x, qs if not single else qs[:1], axis, keep, node)
+        return _quantiles(ctx, name_, x, qs if not single else qs[:1], axis, keep, node, median=name == "median")
     return lower
 
 
@@ -159,3 +176,12 @@ for _n in ("percentile", "quantile", "median"):
     lowering(f"numpy.{_n}", "tf.sort", status="partial",
              limits="method='linear' only; a single axis (the last one, or axis 0 of a 2-D array)")(
         _quantile_lowering(_n))
+
+
+for _name in ("argsort", "sort"):
+    add_samples(f"numpy.{_name}", S("{f}(x)", x="a[m,n]"), S("{f}(x, axis=0)", x="a[m,n]"),
+                S("{f}(x, axis=None)", x="a[m,n]"))
+add_samples("numpy.percentile", S("{f}(x, 30)", x="n[m,n]"), S("{f}(x, (25, 50), axis=-1)", x="f[m,n]"),
+            S("{f}(x, 90, axis=0)", x="n[m,n]"))
+add_samples("numpy.quantile", S("{f}(x, 0.3)", x="n[m,n]"), S("{f}(x, (0.25, 0.5), axis=-1)", x="f[m,n]"))
+add_samples("numpy.median", S("{f}(x)", x="n[m,n]"), S("{f}(x, axis=0)", x="n[m,n]"))

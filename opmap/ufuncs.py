@@ -13,21 +13,22 @@ from transpiler.diagnostics import Refusal
 from transpiler.lower import code
 from transpiler.lower.values import Tensor
 
-from .registry import OpEntry, register
+from .registry import OpEntry, S, register
 
 _ZERO = "tf.zeros_like({0}, tf.bool)"
 _ONES = "tf.ones_like({0}, tf.bool)"
+_NZ0, _NZ1 = "tf.math.not_equal({0}, 0)", "tf.math.not_equal({1}, 0)"  # truth of a number (NaN is true)
 
 UFUNC_TEMPLATES: dict[str, dict[str, str]] = {
     "add": {"*": "tf.math.add({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
     "subtract": {"*": "tf.math.subtract({0}, {1})"},
     "multiply": {"*": "tf.math.multiply({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
     "true_divide": {"fc": "tf.math.truediv({0}, {1})"},
-    "negative": {"*": "tf.math.negative({0})"},
+    "negative": {"*": "tf.math.negative({0})", "u": "tf.math.subtract(tf.zeros_like({0}), {0})"},
     "positive": {"*": "{0}"},
     "absolute": {"*": "tf.math.abs({0})", "bu": "{0}"},
     "fabs": {"f": "tf.math.abs({0})"},
-    "sign": {"*": "tf.math.sign({0})"},
+    "sign": {"*": "tf.math.sign({0})", "u": "tf.cast({0} > 0, {dt})"},
     "exp": {"fc": "tf.math.exp({0})"},
     "exp2": {"f": "tf.math.pow(tf.constant(2, {dt}), {0})"},
     "expm1": {"f": "tf.math.expm1({0})"},
@@ -54,8 +55,10 @@ UFUNC_TEMPLATES: dict[str, dict[str, str]] = {
     "equal": {"*": "tf.math.equal({0}, {1})"}, "not_equal": {"*": "tf.math.not_equal({0}, {1})"},
     "less": {"*": "tf.math.less({0}, {1})"}, "less_equal": {"*": "tf.math.less_equal({0}, {1})"},
     "greater": {"*": "tf.math.greater({0}, {1})"}, "greater_equal": {"*": "tf.math.greater_equal({0}, {1})"},
-    "logical_and": {"b": "tf.math.logical_and({0}, {1})"}, "logical_or": {"b": "tf.math.logical_or({0}, {1})"},
-    "logical_xor": {"b": "tf.math.logical_xor({0}, {1})"}, "logical_not": {"b": "tf.math.logical_not({0})"},
+    "logical_and": {"b": "tf.math.logical_and({0}, {1})", "*": "tf.math.logical_and(" + _NZ0 + ", " + _NZ1 + ")"},
+    "logical_or": {"b": "tf.math.logical_or({0}, {1})", "*": "tf.math.logical_or(" + _NZ0 + ", " + _NZ1 + ")"},
+    "logical_xor": {"b": "tf.math.logical_xor({0}, {1})", "*": "tf.math.logical_xor(" + _NZ0 + ", " + _NZ1 + ")"},
+    "logical_not": {"b": "tf.math.logical_not({0})", "*": "tf.math.equal({0}, 0)"},
     "bitwise_and": {"iu": "tf.bitwise.bitwise_and({0}, {1})", "b": "tf.math.logical_and({0}, {1})"},
     "bitwise_or": {"iu": "tf.bitwise.bitwise_or({0}, {1})", "b": "tf.math.logical_or({0}, {1})"},
     "bitwise_xor": {"iu": "tf.bitwise.bitwise_xor({0}, {1})", "b": "tf.math.logical_xor({0}, {1})"},
@@ -185,6 +188,11 @@ def _power(ctx, args, dt, out, node) -> str:
         if not m:
             raise Refusal("P202", "integer power with an exponent not known to be non-negative "
                                   "(NumPy raises for negative ones)", node)
+        if kind == "u":
+            if dt == "uint64":
+                raise Refusal("P201", "uint64 power has no TensorFlow kernel", node)
+            # TF has no unsigned Pow kernel: int64 arithmetic wraps modulo 2**64, so the low bits agree
+            return f"tf.cast(tf.math.pow(tf.cast({a.expr}, tf.int64), tf.cast({b.expr}, tf.int64)), {code.tf_dtype(dt)})"
         return f"tf.math.pow({a.expr}, {b.expr})"
     raise Refusal("P201", f"power on {dt} is not supported", node)
 
@@ -226,24 +234,44 @@ def _ufunc_entry_lowering(ufunc_name):
     return lower
 
 
+# property-test inputs: the ufunc's tolerance where TF's kernels differ from NumPy's in the last bits
+UFUNC_RTOL: dict[str, float] = {}
+UFUNC_SCALAR = {"left_shift": "2", "right_shift": "2", "power": "2", "ldexp": "2"}
+
+
+def ufunc_samples(name: str) -> tuple:
+    """Every dtype the ufunc takes, against every dtype with broadcasting, and against Python scalars (NEP 50)."""
+    uf = getattr(np, name)
+    has_float = any(t[0] in "efdg" for t in uf.types)
+    group = "a" if has_float else "iub"
+    if uf.nin == 1:
+        return (S("{f}(x)", x=f"{group}[m,n]"),)
+    out = [S("{f}(x, y)", x=f"{group}[m,n~]", y=f"{group}[n]"),
+           S(f"{{f}}(x, {UFUNC_SCALAR.get(name, '3')})", x=f"{group}[m]")]
+    if has_float:
+        out.append(S("{f}(x, 0.5)", x="n[]"))
+    return tuple(out)
+
+
 def _register_all():
+    from .registry import REGISTRY
     for name, table in UFUNC_TEMPLATES.items():
         target = next(iter(table.values())).split("(")[0]
         register(OpEntry(f"numpy.{name}", target if target.startswith("tf.") else "tf.identity",
                          _ufunc_entry_lowering(name), ufunc=name,
                          status="partial" if name in UFUNC_LIMITS else "supported",
-                         limits=UFUNC_LIMITS.get(name, "")))
+                         limits=UFUNC_LIMITS.get(name, ""), samples=ufunc_samples(name), rtol=UFUNC_RTOL.get(name)))
     for name, target in (("floor_divide", "tf.math.floordiv"), ("remainder", "tf.math.floormod"),
                          ("power", "tf.math.pow"), ("left_shift", "tf.bitwise.left_shift"),
                          ("right_shift", "tf.bitwise.right_shift")):
         register(OpEntry(f"numpy.{name}", target, _ufunc_entry_lowering(name), ufunc=name,
                          status="partial" if name in UFUNC_LIMITS else "supported",
-                         limits=UFUNC_LIMITS.get(name, "")))
+                         limits=UFUNC_LIMITS.get(name, ""), samples=ufunc_samples(name), rtol=UFUNC_RTOL.get(name)))
     for alias, canon in UFUNC_ALIASES.items():
-        if canon and f"numpy.{canon}" in __import__("opmap.registry").registry.REGISTRY and hasattr(np, alias):
-            base = __import__("opmap.registry").registry.REGISTRY[f"numpy.{canon}"]
+        if canon and f"numpy.{canon}" in REGISTRY and hasattr(np, alias):
+            base = REGISTRY[f"numpy.{canon}"]
             register(OpEntry(f"numpy.{alias}", base.target, base.lower, ufunc=canon, status=base.status,
-                             limits=base.limits))
+                             limits=base.limits, samples=base.samples, rtol=base.rtol))
 
 
 _register_all()

@@ -77,6 +77,5 @@ def test_core_ops_present(name):
     assert name in opmap.REGISTRY
 
 
-def test_random_and_scipy_like_are_not_supported():
-    supported = set(opmap.REGISTRY)
-    assert "numpy.random.rand" not in supported
+def test_other_libraries_are_not_in_the_table():
+    assert not [n for n in opmap.REGISTRY if n.split(".")[0] in ("scipy", "pandas", "torch", "jax", "sklearn")]
