@@ -101,7 +101,7 @@ def test_dtype_that_depends_on_the_path_is_refused():
     refused(f, "float32[None]", "P224", "`y` is float64 on one path and float32 on the other")
 
 
-def test_path_dependent_aliasing_is_refused():
+def test_path_dependent_aliasing_refuses_later_writes():
     def f(x):
         x = x.copy()
         if x.sum() > 0:
@@ -110,7 +110,7 @@ def test_path_dependent_aliasing_is_refused():
             y = x.copy()
         y[0] = 7
         return x
-    refused(f, "float32[3]", "P231", "may or may not share memory")
+    refused(f, "float32[3]", "P231", "shares its buffer with `x`")
 
 
 def test_truth_of_a_vector_is_refused_as_numpy_raises():
@@ -119,3 +119,94 @@ def test_truth_of_a_vector_is_refused_as_numpy_raises():
             return x
         return -x
     refused(f, "float32[3]", "P301", "ambiguous")
+
+
+# --- loops with a run-time trip count ---------------------------------------------------------------------
+
+def test_for_range_with_in_place_writes_and_a_carried_state():
+    def f(p):
+        smooth = np.zeros(len(p))
+        if len(p):
+            smooth[0] = p[0]
+        for t in range(1, len(p)):
+            smooth[t] = 0.3 * p[t] + 0.7 * smooth[t - 1]
+        state = 0
+        active = np.zeros(len(p), np.int32)
+        for t in range(len(p)):
+            if state == 0 and smooth[t] > 0.6:
+                state = 1
+            elif state == 1 and smooth[t] < 0.4:
+                state = 0
+            active[t] = state
+        return smooth + active
+    source = same(f, "float32[None]", F32(0.1, 0.9, 0.95, 0.99, 0.2, 0.1, 0.0), F32(), F32(0.7))
+    assert "tf.while_loop" in source
+
+
+def test_break_and_continue():
+    def f(x):
+        k = -1
+        for i in range(len(x)):
+            if x[i] >= 0:
+                continue
+            k = i
+            break
+        return k
+    same(f, "float32[None]", F32(1, 2, -3, -4), F32(), F32(1))
+
+
+def test_rows_of_an_array_of_unknown_length():
+    def f(x):
+        total = np.zeros(x.shape[1], x.dtype)
+        for row in x:
+            total = total + row * 2
+        return total
+    same(f, "float32[None,3]", np.array([[1, 2, 3], [4, 5, 6]], np.float32), np.zeros((0, 3), np.float32))
+
+
+def test_while_with_a_data_dependent_trip_count():
+    def f(x):
+        n = 0
+        s = x.sum()
+        while s > 1:
+            s = s / 2
+            n += 1
+        return n
+    same(f, "float32[None]", F32(1, 2, 30), F32(0.5), F32())
+
+
+def test_while_true_with_break_and_growing_shape():
+    def f(x):
+        out = x[:1]
+        while True:
+            if len(out) >= len(x):
+                break
+            out = np.concatenate([out, out])
+        return out
+    same(f, "float32[None]", F32(1, 2, 3), F32(1), F32(1, 2, 3, 4, 5))
+
+
+def test_dtype_changing_in_the_loop_is_refused():
+    def f(x):
+        acc = 0
+        for i in range(len(x)):
+            acc += x[i]
+        return acc
+    refused(f, "float32[None]", "P225", "`acc` is a Python int before this loop and float32 after")
+
+
+def test_name_bound_only_in_the_loop_is_unbound_after():
+    def f(x):
+        for i in range(len(x)):
+            last = x[i]
+        return last
+    refused(f, "float32[None]", "P109", "`last` is bound on some paths only")
+
+
+def test_return_inside_a_run_time_loop_is_refused():
+    def f(x):
+        for i in range(len(x)):
+            if x[i] < 0:
+                return i
+        return -1
+    refused(f, "float32[None]", "P222", "`return` inside a loop")

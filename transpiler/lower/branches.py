@@ -20,7 +20,7 @@ import numpy as np
 from ..diagnostics import Refusal
 from . import code
 from .context import new_ident
-from .values import Callable_, Module_, Seq, Static, Tensor, python_scalar_kind, weak_dtype
+from .values import Callable_, Module_, Seq, Static, Tensor, Unbound, python_scalar_kind, weak_dtype
 
 
 _SAFE_EAGER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|tf\.constant\([^()]*\)")
@@ -137,7 +137,12 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
     """The names after both paths: rebound names joined; names bound on one path only are dropped (Python
     would raise NameError reading them after the other path)."""
     after, parts = {}, []
+    for name in left.keys() ^ right.keys():
+        after[name] = Unbound(name)
     for name in left.keys() & right.keys():
+        if isinstance(left[name], Unbound) or isinstance(right[name], Unbound):
+            after[name] = Unbound(name)
+            continue
         j = join(ctx, left[name], right[name], name, node)
         after[name] = j.value
         parts.append(j)
@@ -148,19 +153,24 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
 
 
 def _check_aliases(left: dict, right: dict, after: dict, node) -> None:
-    """`y = x` on one path and `y = x.copy()` on the other: whether a later `y[0] = 1` changes `x` would
-    depend on the data. Refuse when a joined name shares its buffer with another name on either path."""
-    for name, value in after.items():
-        if not isinstance(value, Tensor) or value.expr != name and not value.expr.isidentifier():
+    """`y = x[:1]` on one path and `y = np.concatenate(...)` on the other: whether a later `y[0] = 1` changes
+    `x` depends on the data. The joined name keeps the buffer identity it shares on the aliasing path, so
+    that any later write through either name is refused (the assignment stage refuses writes to shared
+    buffers); when both paths alias different names, refuse now."""
+    for name, value in list(after.items()):
+        if not isinstance(value, Tensor) or value.weak:     # Python scalars are immutable
             continue
+        shared = []
         for env in (left, right):
             mine = env.get(name)
-            if not isinstance(mine, Tensor) or not mine.ident or mine.ident == value.ident:
-                continue
-            others = [n for n, v in env.items() if n != name and isinstance(v, Tensor) and v.ident == mine.ident]
-            if others:
-                raise Refusal("P231", f"after this branch `{name}` may or may not share memory with "
-                                      f"`{others[0]}`: later in-place writes would depend on the path", node)
+            if isinstance(mine, Tensor) and mine.ident and any(
+                    n != name and isinstance(v, Tensor) and v.ident == mine.ident for n, v in env.items()):
+                shared.append(mine.ident)
+        if len(set(shared)) > 1:
+            raise Refusal("P231", f"after this branch `{name}` shares memory with different arrays depending "
+                                  f"on the path", node)
+        if shared and value.ident != shared[0]:
+            after[name] = value.with_(ident=shared[0])
 
 
 # --- emission ----------------------------------------------------------------------------------------------

@@ -35,6 +35,7 @@ class FunctionContext:
         # value -> output expressions converted to Tout; set while lowering the wrapped function's own body
         # (not an inlined helper's), so that a `return` inside a run-time branch converts on its own path
         self.finalize = None
+        self.loop_flags: list = []                # loops.LoopFlags of the run-time loops being lowered
 
     # -- names ---------------------------------------------------------------------------------------
     def fresh(self, hint: str) -> str:

@@ -7,7 +7,7 @@ import numpy as np
 from ..constants import Unknown, qualified_object
 from ..diagnostics import Refusal
 from . import attributes, calls, indexing, operators, unroll
-from .values import Callable_, Module_, Seq, Static, Tensor, is_static, static_value, to_value
+from .values import Callable_, Module_, Seq, Static, Tensor, Unbound, is_static, static_value, to_value
 
 
 def lower_expr(ctx, node):
@@ -25,6 +25,9 @@ def _constant(ctx, node):
 
 def _name(ctx, node: gast.Name):
     v = ctx.lookup(node.id)
+    if isinstance(v, Unbound):
+        raise Refusal("P109", f"`{node.id}` is bound on some paths only (a branch or a loop that may not run): "
+                              f"Python may raise UnboundLocalError here", node)
     if v is not None:
         return v
     module = ctx.module

@@ -11,11 +11,24 @@ import gast
 from ..diagnostics import Refusal
 from . import assignment
 from .expressions import lower_expr, truth
+from .loops import guard_rest, jumps
 from .values import Seq, Static, Tensor, is_static, static_value
 
 
 def lower_body(ctx, body: list) -> tuple[bool, object]:
     for i, stmt in enumerate(body):
+        if isinstance(stmt, (gast.Break, gast.Continue)):
+            if not ctx.loop_flags:
+                raise Refusal("P222", "`break`/`continue` outside a run-time loop", stmt)
+            flags = ctx.loop_flags[-1]
+            ctx.assign(flags.brk if isinstance(stmt, gast.Break) else flags.cont, Static(True))
+            return False, None          # the rest of this block is never reached
+        if ctx.loop_flags and i + 1 < len(body) and jumps(stmt):
+            # what follows a statement that may break/continue runs only if it did not
+            returned, value = lower_body(ctx, [stmt])
+            if returned:
+                return True, value
+            return lower_body(ctx, guard_rest(ctx, stmt, body[i + 1:]))
         if isinstance(stmt, gast.If):
             from .branches import lower_condition, lower_if
             cond = lower_condition(ctx, stmt.test)
@@ -70,6 +83,9 @@ def lower_statement(ctx, stmt) -> tuple[bool, object]:
         return False, None
     if isinstance(stmt, gast.If):
         return lower_body(ctx, [stmt])
+    if isinstance(stmt, gast.While):
+        from .loops import lower_while
+        return lower_while(ctx, stmt)
     if isinstance(stmt, gast.For):
         from .unroll import lower_for
         return lower_for(ctx, stmt)

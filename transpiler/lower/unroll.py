@@ -33,20 +33,45 @@ def static_items(ctx, iterable, node) -> list:
 
 
 def lower_for(ctx, stmt: gast.For):
+    """Unrolled when the items are known and the body never breaks; a tf.while_loop otherwise."""
     from .assignment import assign_target
     from .expressions import lower_expr
+    from .loops import jumps, lower_dynamic_for
     from .statements import lower_body
-    for sub in gast.walk(stmt):
-        if isinstance(sub, (gast.Break, gast.Continue)):
-            raise Refusal("P222", "`break`/`continue` are not converted yet", sub)
+    range_args = _runtime_range(ctx, stmt.iter)
+    if range_args is not None:
+        return lower_dynamic_for(ctx, stmt, None, range_args)
+    iterable = lower_expr(ctx, stmt.iter)
+    if isinstance(iterable, Tensor) and iterable.rank >= 1 and (
+            iterable.shape[0] is None or any(jumps(s) for s in stmt.body)):
+        return lower_dynamic_for(ctx, stmt, iterable)
+    if any(jumps(s) for s in stmt.body):
+        raise Refusal("P222", "`break`/`continue` in a loop over a Python sequence are not converted yet", stmt)
     if stmt.orelse:
         raise Refusal("P222", "`for ... else` is not converted yet", stmt)
-    for item in static_items(ctx, lower_expr(ctx, stmt.iter), stmt):
+    for item in static_items(ctx, iterable, stmt):
         assign_target(ctx, stmt.target, item, stmt)
         returned, value = lower_body(ctx, stmt.body)
         if returned:
             return True, value
     return False, None
+
+
+def _runtime_range(ctx, node):
+    """(start, stop, step) of `range(...)` when a bound is known only at run time (or the loop breaks),
+    else None: a fully static range is unrolled like any sequence."""
+    from .expressions import lower_expr
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id == "range"
+            and ctx.lookup("range") is None and "range" not in ctx.module.top_names and not node.keywords):
+        return None
+    args = [lower_expr(ctx, a) for a in node.args]
+    if not 1 <= len(args) <= 3 or all(is_static(a) for a in args):
+        return None
+    start, stop, step = (Static(0), args[0], Static(1)) if len(args) == 1 else \
+        (args[0], args[1], args[2] if len(args) == 3 else Static(1))
+    if not (isinstance(step, Static) and type(step.value) is int and step.value != 0):
+        raise Refusal("P222", "range() with a step known only at run time (or 0) is not converted yet", node)
+    return start, stop, step.value
 
 
 def lower_comprehension(ctx, node: gast.ListComp):

@@ -76,6 +76,13 @@ class Module_:
     qualname: str
 
 
+@dataclass(frozen=True)
+class Unbound:
+    """A name bound on some paths only (in one branch, or in a loop body that may not run): reading it
+    after the branch or loop could raise UnboundLocalError in Python."""
+    name: str
+
+
 Value = Static | Tensor | Seq | Callable_ | Module_
 
 

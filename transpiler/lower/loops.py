@@ -1,0 +1,247 @@
+"""Loops whose trip count is known only at run time become `tf.while_loop`.
+
+`for t in range(1, len(x))`, `for row in x` (rows of an array of unknown length), `while cond:`, with
+`break` and `continue`. The names the body rebinds are the loop's carried values. NumPy decides dtypes
+as it goes, so a name whose dtype changes in the body (`acc = 0` then `acc += x[i]`, int to float32)
+would have a type that depends on the trip count: refused. Shapes that change (an array that grows)
+become unknown dimensions, passed as shape invariants.
+
+`break`/`continue` are flags: `break` sets a carried flag the loop condition reads, and the statements
+after anything that may break or continue run under `if not (broke or continued)`, which the branch
+stage lowers (statically when the flags are known, as tf.cond otherwise).
+"""
+from __future__ import annotations
+
+import itertools
+
+import gast
+
+from ..diagnostics import Refusal
+from . import code
+from .branches import _as_tensor, _same, lower_block, lower_condition
+from .values import Static, Tensor, Unbound
+
+MAX_PASSES = 4
+_loop_ids = itertools.count(1)
+
+
+class LoopFlags:
+    def __init__(self):
+        n = next(_loop_ids)
+        # not Python identifiers, so never one of the user's names
+        self.brk, self.cont = f"<break {n}>", f"<continue {n}>"
+
+
+def _flag(name: str) -> gast.Name:
+    return gast.Name(id=name, ctx=gast.Load(), annotation=None, type_comment=None)
+
+
+def jumps(stmt, kinds=(gast.Break, gast.Continue)) -> bool:
+    """A break/continue of the loop this statement is in (not of a loop nested in it)."""
+    if isinstance(stmt, (gast.For, gast.While)):
+        return False                    # its own breaks end that loop
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, kinds):
+            return True
+        if node is not stmt and isinstance(node, (gast.For, gast.While, gast.FunctionDef, gast.Lambda)):
+            continue
+        todo.extend(gast.iter_child_nodes(node))
+    return False
+
+
+def guard_rest(ctx, stmt, rest: list) -> list:
+    """The statements after one that may break/continue run only when neither happened."""
+    flags = ctx.loop_flags[-1]
+    test = gast.UnaryOp(op=gast.Not(), operand=gast.BoolOp(op=gast.Or(), values=[_flag(flags.brk),
+                                                                                 _flag(flags.cont)]))
+    guard = gast.If(test=test, body=rest, orelse=[])
+    gast.copy_location(guard, stmt)
+    gast.copy_location(test, stmt)
+    return [guard]
+
+
+def assigned_names(stmts) -> set[str]:
+    names = set()
+    for stmt in stmts:
+        for node in gast.walk(stmt):
+            if isinstance(node, gast.Name) and isinstance(node.ctx, gast.Store):
+                names.add(node.id)
+            elif isinstance(node, gast.Subscript) and isinstance(node.ctx, gast.Store):
+                base = node.value
+                while isinstance(base, gast.Subscript):
+                    base = base.value
+                if isinstance(base, gast.Name):
+                    names.add(base.id)
+    return names
+
+
+# --- the iterations -------------------------------------------------------------------------------------
+
+def lower_dynamic_for(ctx, stmt: gast.For, iterable, range_args=None):
+    """`for target in ...` over a run-time range or the rows of an array."""
+    if range_args is not None:
+        start, stop, step = range_args
+        start_t = _int_scalar(ctx, start, stmt)
+        stop_t = ctx.materialize(_int_scalar(ctx, stop, stmt), "stop")
+        item = lambda i: i
+    else:
+        rows = ctx.materialize(iterable, "rows")
+        start_t = Tensor(code.constant(0, "int64"), "int64", (), weak=True)
+        stop_t = Tensor(f"tf.shape({rows.expr}, out_type=tf.int64)[0]", "int64", (), weak=True)
+        stop_t = ctx.materialize(stop_t, "n_rows")
+        step = 1
+        item = lambda i: Tensor(f"tf.gather({rows.expr}, {i.expr})", rows.dtype, rows.shape[1:], eager=rows.eager,
+                                ident=rows.ident)
+    counter = "<counter>"
+    compare = "tf.math.less" if step > 0 else "tf.math.greater"
+
+    def test(values):
+        i = values[counter]
+        return Tensor(f"{compare}({i.expr}, {stop_t.expr})", "bool", (), weak=True)
+
+    def prefix(values):
+        from .assignment import assign_target
+        i = values[counter]
+        assign_target(ctx, stmt.target, item(i), stmt)
+        ctx.assign(counter, Tensor(f"tf.math.add({i.expr}, {code.constant(step, 'int64')})", "int64", (),
+                                   weak=True))
+
+    return run_loop(ctx, stmt, {counter: start_t}, test, prefix, stmt.body)
+
+
+def lower_while(ctx, stmt: gast.While):
+    if stmt.orelse:
+        raise Refusal("P222", "`while ... else` is not converted yet", stmt)
+    return run_loop(ctx, stmt, {}, lambda values: lower_condition(ctx, stmt.test), lambda values: None,
+                    stmt.body)
+
+
+def _int_scalar(ctx, v, node) -> Tensor:
+    if isinstance(v, Static) and type(v.value) is int:
+        return Tensor(code.constant(v.value, "int64"), "int64", (), weak=True)
+    if isinstance(v, Tensor) and v.rank == 0 and v.dtype in ("int64", "int32", "int16", "int8", "uint8",
+                                                             "uint16", "uint32"):
+        return Tensor(code.cast(v.expr, v.dtype, "int64"), "int64", (), weak=True)
+    raise Refusal("P222", "range() of something that is not an integer scalar", node)
+
+
+# --- the loop -------------------------------------------------------------------------------------------
+
+def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
+    from .statements import lower_body
+    if stmt.orelse:
+        raise Refusal("P222", "`for ... else` on a run-time loop is not converted yet", stmt)
+    for node in gast.walk(stmt):
+        if isinstance(node, gast.Return):
+            raise Refusal("P222", "`return` inside a loop with a run-time trip count is not converted yet", node)
+    flags = LoopFlags()
+    breaks = any(jumps(s, (gast.Break,)) for s in body)
+    before = dict(ctx.scope.values)
+    entry = dict(extra)
+    if breaks:
+        entry[flags.brk] = Static(False)
+    entry.update({n: before[n] for n in assigned_names(body) if n in before
+                  and not isinstance(before[n], Unbound)})
+    shapes: dict = {}
+    for _ in range(MAX_PASSES):
+        carried = {k: _as_tensor(v, _shown(k), stmt) for k, v in entry.items()}
+        params = {k: ctx.fresh(_hint(k)) for k in carried}
+        holders = {k: t.with_(expr=params[k], shape=shapes.get(k, t.shape)) for k, t in carried.items()}
+
+        def run_body():
+            ctx.scope.values.update(holders)
+            ctx.assign(flags.cont, Static(False))
+            prefix(ctx.scope.values)
+            ctx.loop_flags.append(flags)
+            try:
+                return lower_body(ctx, body)
+            finally:
+                ctx.loop_flags.pop()
+
+        def run_test():
+            ctx.scope.values.update(holders)
+            pred = test(ctx.scope.values)
+            if breaks:
+                pred = lower_condition_not_broken(ctx, pred, flags)
+            if isinstance(pred, Static):
+                pred = Tensor(code.constant(bool(pred.value), "bool"), "bool", (), weak=True)
+            return False, pred
+
+        body_block = lower_block(ctx, run_body)
+        test_block = lower_block(ctx, run_test)
+        after = body_block.values
+        grown = [n for n in before if n not in entry and not _same(before[n], after.get(n))
+                 and not isinstance(before[n], Unbound)]
+        if grown:                        # rebound through an alias or a helper: carry it too
+            entry.update({n: before[n] for n in grown})
+            continue
+        changed = False
+        for k, h in holders.items():
+            out = _as_tensor(after[k], _shown(k), stmt)
+            if (out.dtype, out.weak) != (h.dtype, h.weak) or out.rank != h.rank or out.eager != h.eager:
+                raise Refusal("P225", f"`{_shown(k)}` is {_kind(h)} before this loop and {_kind(out)} after "
+                                      f"an iteration: NumPy's result would depend on the trip count", stmt)
+            general = tuple(a if a == b else None for a, b in zip(h.shape, out.shape))
+            if general != h.shape:
+                shapes[k], changed = general, True
+        if not changed:
+            break
+    else:
+        raise Refusal("P225", "the shapes carried by this loop do not settle", stmt)
+    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block)
+
+
+def lower_condition_not_broken(ctx, pred, flags):
+    from .branches import lower_ifexp
+    brk = ctx.lookup(flags.brk)
+    if isinstance(brk, Static):
+        return pred if not brk.value else Static(False)
+    not_broken = Tensor(f"tf.math.logical_not({brk.expr})", "bool", (), weak=True)
+    if isinstance(pred, Static):
+        return not_broken if pred.value else Static(False)
+    return Tensor(f"tf.math.logical_and({not_broken.expr}, {pred.expr})", "bool", (), weak=True)
+
+
+def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block):
+    keys = list(carried)
+    plist = ", ".join(params[k] for k in keys)
+    cond_fn, body_fn = ctx.fresh("loop_cond"), ctx.fresh("loop_body")
+    ctx.emit(f"def {cond_fn}({plist}):")
+    ctx.lines.extend(test_block.lines)
+    ctx.emit(f"    return {test_block.value.expr}")
+    ctx.emit(f"def {body_fn}({plist}):")
+    ctx.lines.extend(body_block.lines)
+    outs = [code.cast(_as_tensor(body_block.values[k], _shown(k), stmt).expr, holders[k].dtype, holders[k].dtype)
+            for k in keys]
+    ctx.emit(f"    return ({''.join(o + ', ' for o in outs)})")
+    results = [ctx.fresh(_hint(k)) for k in keys]
+    inits = "".join(carried[k].expr + ", " for k in keys)
+    invariants = "".join(f"tf.TensorShape({list(holders[k].shape)}), " for k in keys)
+    ctx.emit(f"{''.join(r + ', ' for r in results)}= tf.while_loop({cond_fn}, {body_fn}, ({inits}), "
+             f"shape_invariants=({invariants}))")
+    values = dict(before)
+    for name in body_block.values:
+        if name not in before:
+            values[name] = Unbound(name)         # bound only if the body ran: Python may raise after
+    for k, r in zip(keys, results):
+        values[k] = holders[k].with_(expr=r)
+    for k in list(values):
+        if k.startswith("<"):
+            del values[k]
+    ctx.scope.values = values
+    return False, None
+
+
+def _shown(key: str) -> str:
+    return {"<counter>": "the loop counter"}.get(key, "break" if key.startswith("<break") else key)
+
+
+def _hint(key: str) -> str:
+    return "i" if key == "<counter>" else "broke" if key.startswith("<break") else key
+
+
+def _kind(t: Tensor) -> str:
+    from .branches import _kind as kind
+    return kind(t)
