@@ -9,6 +9,12 @@
   attributes.py   ndarray attributes (shape, T, dtype, ...) and method calls
   indexing.py     reading `x[...]`: basic slicing, boolean masks, integer arrays
   assignment.py   writing `x[...] = v` and augmented assignment into arrays
-  statements.py   statements: assignment, return, if on static conditions, pass, docstrings
+  statements.py   statements: assignment, return, pass, docstrings; dispatches if/for/while
+  branches.py     `if`, `x if c else y`, `and`/`or` on run-time values -> tf.cond; joining the two paths
+  loops.py        for/while with a run-time trip count -> tf.while_loop; break/continue as flags
+  unroll.py       loops and comprehensions over sequences known when converting, unrolled
+  shapes.py       static shape arithmetic: broadcasting, axes
+  code.py         small templates of generated TF source: constants, casts, dtypes
+  names_io.py     calls with side effects (I/O, printing) that must be refused
   boundary.py     the tensor boundary: `.numpy()`, `np.asarray`, the final conversion to Tout
 """
