@@ -76,9 +76,21 @@ UFUNC_TEMPLATES: dict[str, dict[str, str]] = {
     "heaviside": {"f": "tf.where(tf.math.is_nan({0}), {0}, tf.where(tf.math.equal({0}, 0), {1}, tf.cast({0} > 0, {dt})))"},
     "hypot": {"f": "_HYPOT_"},
     "float_power": {"f": "tf.math.pow({0}, {1})"},
+    "nextafter": {"f": "tf.math.nextafter({0}, {1})"},
+    # NumPy: nextafter away from zero minus x (-0.0 counts as positive); NaN for infinities
+    "spacing": {"f": "tf.where(tf.math.is_inf({0}), tf.constant(float('nan'), {dt}), "
+                     "tf.math.nextafter({0}, tf.where({0} < 0, tf.constant(-float('inf'), {dt}), "
+                     "tf.constant(float('inf'), {dt}))) - {0})"},
+    "bitwise_count": {"i": "tf.raw_ops.PopulationCount(x=tf.math.abs({0}))", "u": "tf.raw_ops.PopulationCount(x={0})"},
+    "conjugate": {"c": "tf.math.conj({0})", "iuf": "{0}"},
+    "logaddexp": {"f": "_LOGADDEXP_"},
+    "logaddexp2": {"f": "_LOGADDEXP_"},
 }
 
+_NO_HALF = {"nextafter", "spacing"}  # TF's NextAfter has float32/float64 kernels only
 UFUNC_LIMITS = {
+    "nextafter": "float16 (also what int8/uint8/bool inputs compute in) is refused: no TF kernel",
+    "spacing": "float16 (also what int8/uint8/bool inputs compute in) is refused: no TF kernel",
     "log2": "computed as log(x)/log(2): exact powers of two may be off in the last bit",
     "log10": "computed as log(x)/log(10): exact powers of ten may be off in the last bit",
     "cbrt": "computed with pow: last-bit differences",
@@ -91,7 +103,8 @@ UFUNC_LIMITS = {
 UFUNC_ALIASES = {"divide": "true_divide", "mod": "remainder", "abs": "absolute", "degrees": "rad2deg",
                  "radians": "deg2rad", "conjugate": None, "bitwise_not": "invert", "bitwise_invert": "invert",
                  "asin": "arcsin", "acos": "arccos", "atan": "arctan", "atan2": "arctan2", "asinh": "arcsinh",
-                 "acosh": "arccosh", "atanh": "arctanh", "pow": "power"}
+                 "acosh": "arccosh", "atanh": "arctanh", "pow": "power", "conj": "conjugate",
+                 "bitwise_left_shift": "left_shift", "bitwise_right_shift": "right_shift"}
 
 
 def _template_for(ufunc: str, kind: str) -> str | None:
@@ -109,10 +122,12 @@ def lower_ufunc(ctx, ufunc: str, args: list[Tensor], ins: list[str], outs: list[
     if special is not None:
         return Tensor(special(ctx, args, ins[0], outs[0], node), outs[0], ())
     tpl = _template_for(ufunc, kind)
-    if tpl is None:
+    if tpl is None or (ufunc in _NO_HALF and ins[0] == "float16"):
         raise Refusal("P201", f"np.{ufunc} on {ins[0]} has no faithful TensorFlow lowering", node)
     if tpl == "_HYPOT_":
         return Tensor(_hypot(ctx, args, ins[0]), outs[0], ())
+    if tpl == "_LOGADDEXP_":
+        return Tensor(_logaddexp(ctx, args, ins[0], base2=ufunc == "logaddexp2"), outs[0], ())
     if "{0}" in tpl and tpl.count("{0}") > 1 or "{1}" in tpl and tpl.count("{1}") > 1:
         args = [ctx.materialize(a, "u") for a in args]
     fields = {"dt": code.tf_dtype(ins[0])}
@@ -132,6 +147,92 @@ def _hypot(ctx, args, dt) -> str:
     inf = code.constant(np.inf, dt)
     return (f"tf.where(tf.math.logical_or(tf.math.is_inf({x.expr}), tf.math.is_inf({y.expr})), {inf}, "
             f"{big} * tf.math.sqrt(1 + tf.math.square({ratio})))")
+
+
+def _logaddexp(ctx, args, dt, base2: bool) -> str:
+    """NumPy's npy_logaddexp(2): x + log1p(exp(-(x - y))) from the larger side; x == y (infinities) -> x + log(2)."""
+    x, y = (ctx.materialize(a, "u") for a in args)
+    tmp = ctx.bind(f"{x.expr} - {y.expr}", "d")
+    if base2:
+        log2e = code.constant(1.4426950408889634, dt)
+        one_p = lambda e: f"tf.math.log1p(tf.math.pow({code.constant(2, dt)}, {e})) * {log2e}"
+        same = f"{x.expr} + {code.constant(1, dt)}"
+    else:
+        one_p = lambda e: f"tf.math.log1p(tf.math.exp({e}))"
+        same = f"{x.expr} + {code.constant(np.log(2), dt)}"
+    return (f"tf.where(tf.math.equal({x.expr}, {y.expr}), {same}, tf.where({tmp} > 0, {x.expr} + {one_p('-' + tmp)}, "
+            f"tf.where({tmp} <= 0, {y.expr} + {one_p(tmp)}, {tmp})))")
+
+
+def _gcd_parts(ctx, a: Tensor, b: Tensor, dt: str, node):
+    """NumPy's gcd works on unsigned magnitudes (|-128| is 128 for int8): computed in int64, where only
+    -2**63 has no magnitude; it is replaced by 2**63 mod |other| (same gcd) and its results patched."""
+    if dt == "uint64":
+        raise Refusal("P201", "gcd/lcm of uint64 has no TensorFlow kernel", node)
+    a, b = (ctx.materialize(Tensor(code.cast(t.expr, dt, "int64"), "int64", ()), "g") for t in (a, b))
+    mins = None
+    ma = ctx.bind(f"tf.math.abs({a.expr})", "ga")
+    mb = ctx.bind(f"tf.math.abs({b.expr})", "gb")
+    if dt == "int64":
+        lo, hi = np.iinfo(np.int64).min, np.iinfo(np.int64).max
+        amin = ctx.bind(f"tf.math.equal({a.expr}, {lo})", "amin")
+        bmin = ctx.bind(f"tf.math.equal({b.expr}, {lo})", "bmin")
+        mins = (amin, bmin)
+        ma0 = ctx.bind(f"tf.where({amin}, tf.zeros_like({ma}), {ma})", "ga")
+        mb0 = ctx.bind(f"tf.where({bmin}, tf.zeros_like({mb}), {mb})", "gb")
+        red = lambda other: (f"tf.math.floormod(tf.math.floormod({hi}, tf.where(tf.math.equal({other}, 0), "
+                             f"tf.ones_like({other}), {other})) + 1, tf.where(tf.math.equal({other}, 0), "
+                             f"tf.ones_like({other}), {other}))")
+        ma = ctx.bind(f"tf.where({amin}, {red(mb0)}, {ma0})", "ga")
+        mb = ctx.bind(f"tf.where({bmin}, {red(ma0)}, {mb0})", "gb")
+    g = ctx.bind(f"tf.while_loop(lambda p, q: tf.math.reduce_any(tf.math.not_equal(p, 0)), "
+                 f"lambda p, q: (tf.where(tf.math.not_equal(p, 0), tf.truncatemod(q, tf.where(tf.math.not_equal(p, 0), "
+                 f"p, tf.ones_like(p))), tf.zeros_like(p)), tf.where(tf.math.not_equal(p, 0), p, q)), "
+                 f"[{ma} + tf.zeros_like({mb}), {mb} + tf.zeros_like({ma})])[1]", "gcd")
+    return a, b, ma, mb, g, mins
+
+
+def _gcd(ctx, args, dt, out, node) -> str:
+    if np.dtype(dt).kind not in "iu":
+        raise Refusal("P301", f"NumPy has no gcd for {dt}", node)
+    a, b, _, _, g, mins = _gcd_parts(ctx, args[0], args[1], dt, node)
+    if mins:
+        amin, bmin = mins
+        lo = np.iinfo(np.int64).min
+        # gcd(2**63, 0) and gcd(2**63, 2**63) are 2**63, which int64 writes as -2**63
+        g = (f"tf.where(tf.math.logical_or(tf.math.logical_and({amin}, tf.math.logical_or({bmin}, "
+             f"tf.math.equal({b.expr}, 0))), tf.math.logical_and({bmin}, tf.math.equal({a.expr}, 0))), "
+             f"tf.constant({lo}, tf.int64), {g})")
+    return code.cast(g, "int64", dt)
+
+
+def _lcm(ctx, args, dt, out, node) -> str:
+    if np.dtype(dt).kind not in "iu":
+        raise Refusal("P301", f"NumPy has no lcm for {dt}", node)
+    a, b, ma, mb, g, mins = _gcd_parts(ctx, args[0], args[1], dt, node)
+    # a / gcd * b wraps in the input's width; int64 products keep the same low bits
+    out = (f"tf.where(tf.math.equal({g}, 0), tf.zeros_like({g}), "
+           f"{ma} // tf.where(tf.math.equal({g}, 0), tf.ones_like({g}), {g}) * {mb})")
+    if mins:
+        # 2**63 / 2**k * |b| is an odd multiple of 2**63: -2**63 modulo 2**64, or 0 when b is 0
+        lo = np.iinfo(np.int64).min
+        out = (f"tf.where(tf.math.logical_or({mins[0]}, {mins[1]}), tf.where(tf.math.logical_or("
+               f"tf.math.equal({a.expr}, 0), tf.math.equal({b.expr}, 0)), tf.zeros_like({g}), "
+               f"tf.constant({lo}, tf.int64) + tf.zeros_like({g})), {out})")
+    return code.cast(out, "int64", dt)
+
+
+def _fmod(ctx, args, dt, out, node) -> str:
+    a, b = args
+    kind = np.dtype(dt).kind
+    if kind in "iu":
+        if dt in ("int8", "uint8", "int16", "uint16", "uint32", "uint64"):
+            wide = Tensor(code.cast(a.expr, dt, "int64"), "int64", ()), Tensor(code.cast(b.expr, dt, "int64"), "int64", ())
+            return code.cast(_int_guarded(ctx, wide[0], wide[1], "tf.truncatemod"), "int64", dt)
+        return _int_guarded(ctx, a, b, "tf.truncatemod")
+    if kind == "f":
+        return f"tf.truncatemod({a.expr}, {b.expr})"  # C fmod; x % 0 is NaN in both
+    raise Refusal("P301", f"NumPy has no fmod for {dt}", node)
 
 
 def _int_guarded(ctx, a: Tensor, b: Tensor, op: str) -> str:
@@ -214,6 +315,7 @@ def _shift(op):
 
 
 SPECIAL = {"floor_divide": _floor_divide, "remainder": _remainder, "power": _power,
+           "gcd": _gcd, "lcm": _lcm, "fmod": _fmod,
            "left_shift": _shift("left_shift"), "right_shift": _shift("right_shift")}
 
 
@@ -263,7 +365,8 @@ def _register_all():
                          limits=UFUNC_LIMITS.get(name, ""), samples=ufunc_samples(name), rtol=UFUNC_RTOL.get(name)))
     for name, target in (("floor_divide", "tf.math.floordiv"), ("remainder", "tf.math.floormod"),
                          ("power", "tf.math.pow"), ("left_shift", "tf.bitwise.left_shift"),
-                         ("right_shift", "tf.bitwise.right_shift")):
+                         ("right_shift", "tf.bitwise.right_shift"), ("gcd", "tf.while_loop"),
+                         ("lcm", "tf.while_loop"), ("fmod", "tf.truncatemod")):
         register(OpEntry(f"numpy.{name}", target, _ufunc_entry_lowering(name), ufunc=name,
                          status="partial" if name in UFUNC_LIMITS else "supported",
                          limits=UFUNC_LIMITS.get(name, ""), samples=ufunc_samples(name), rtol=UFUNC_RTOL.get(name)))
@@ -275,3 +378,41 @@ def _register_all():
 
 
 _register_all()
+
+
+def _two_outputs(name):
+    def lower(ctx, args, kwargs, node):
+        from transpiler.lower.operators import apply_ufunc
+        from transpiler.lower.values import Seq
+        if kwargs:
+            raise Refusal("P205", f"np.{name}: keyword arguments (out=, where=, ...) are not supported", node)
+        if name == "divmod":
+            if len(args) != 2:
+                raise Refusal("P205", "np.divmod takes two arrays", node)
+            return Seq((apply_ufunc(ctx, "floor_divide", list(args), node),
+                        apply_ufunc(ctx, "remainder", list(args), node)), "tuple")
+        if len(args) != 1:
+            raise Refusal("P205", "np.modf takes one array", node)
+        from transpiler.lower.dtypes import ufunc_loop
+        from transpiler.lower.operators import _as_tensor
+        from transpiler.lower.shapes import broadcast
+        from transpiler.lower.context import new_ident
+        ins, outs = ufunc_loop("modf", list(args), node)
+        x = ctx.materialize(_as_tensor(args[0], ins[0]), "x")
+        shape = code.shape_of(args[0])
+        # C modf: integral part truncated toward zero (sign kept: -0.5 -> -0.0), fraction x - int (0 for inf)
+        whole = ctx.bind(f"tf.where(tf.math.is_inf({x.expr}), {x.expr}, "
+                         f"tf.math.sign({x.expr}) * tf.math.floor(tf.math.abs({x.expr})))", "whole")
+        whole = ctx.bind(f"tf.where(tf.math.equal({whole}, 0), {x.expr} * 0, {whole})", "whole")
+        frac = (f"tf.where(tf.math.is_inf({x.expr}), tf.math.sign({x.expr}) * 0, "
+                f"tf.where(tf.math.equal({x.expr} - {whole}, 0), {whole} * 0, {x.expr} - {whole}))")
+        return Seq((Tensor(frac, outs[0], shape, ident=new_ident()), Tensor(whole, outs[1], shape, ident=new_ident())),
+                   "tuple")
+    return lower
+
+
+register(OpEntry("numpy.modf", "tf.math.floor", _two_outputs("modf"), ufunc="modf",
+                 samples=(S("{f}(x)", x="a[m,n]"),)))
+register(OpEntry("numpy.divmod", "tf.math.floordiv", _two_outputs("divmod"), ufunc="divmod",
+                 status="partial", limits=UFUNC_LIMITS["floor_divide"],
+                 samples=(S("{f}(x, y)", x="a[m,n~]", y="a[n]"), S("{f}(x, 3)", x="a[m]"))))
