@@ -16,10 +16,12 @@ unsupported("object arrays and Python callables per element have no TF equivalen
             "numpy.piecewise")
 unsupported("mutates its argument in place; in-place mutation through calls is not converted yet",
             "numpy.put", "numpy.place", "numpy.putmask", "numpy.copyto", "numpy.fill_diagonal",
-            "numpy.ndarray.fill", "numpy.ndarray.sort", "numpy.ndarray.resize", "numpy.random.shuffle")
-unsupported("randomness is not converted yet (tf.random lowering is planned)",
-            "numpy.random.rand", "numpy.random.randn", "numpy.random.uniform", "numpy.random.normal",
-            "numpy.random.randint", "numpy.random.choice", "numpy.random.permutation",
-            "numpy.random.default_rng", "numpy.random.seed", "numpy.random.random")
+            "numpy.ndarray.fill", "numpy.ndarray.sort", "numpy.ndarray.resize")
+unsupported("random draws whose sampler TF has no exact counterpart for (opmap/random_ops.py lowers the rest)",
+            "numpy.random.hypergeometric", "numpy.random.multivariate_normal", "numpy.random.dirichlet",
+            "numpy.random.multinomial", "numpy.random.zipf", "numpy.random.vonmises", "numpy.random.wald",
+            "numpy.random.noncentral_chisquare", "numpy.random.noncentral_f", "numpy.random.logseries",
+            "numpy.random.random_integers", "numpy.random.get_state", "numpy.random.set_state",
+            "numpy.random.bytes")
 unsupported("the answer depends on argsort ties that NumPy's default (non-stable) sort leaves unspecified",
             "numpy.argpartition", "numpy.partition")

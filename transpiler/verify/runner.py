@@ -6,6 +6,7 @@ descriptor level; stderr also carries progress lines (progress.py) for the paren
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import sys
@@ -32,6 +33,13 @@ def run_job(job: VerifyJob, started: float) -> dict:
             subjects = load_subjects(job, source_dir)
         except SetupError as exc:
             return make_verdict("error", str(exc))
+        from .distribution import MAX_EXAMPLES, DistributionChecker, finish_verdict, has_random_ops
+        if has_random_ops(subjects.replacement_traced):
+            # random draws: distributions are compared, not values (distribution.py)
+            progress.report("the replacement draws random numbers: comparing distributions")
+            job = dataclasses.replace(job, examples=min(job.examples, MAX_EXAMPLES))
+            checker = DistributionChecker(subjects, job.signature, job.deadline_s, started)
+            return finish_verdict(conclude(job, checker, find_mismatch(job, checker, started)), checker)
         checker = ExampleChecker(subjects, job.signature)
         flaky = find_mismatch(job, checker, started)
         return conclude(job, checker, flaky)
