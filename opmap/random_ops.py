@@ -48,6 +48,53 @@ _PY_OBJ = "random.Random"
 
 def _note(ctx, node) -> None:
     ctx.note("P902", FRESH_NOTE, node)
+    for line, what in _module_seeds(ctx.module):
+        ctx.note("P903", f"the module seeds {what} when imported (line {line}): the converted draws do not follow "
+                         "that seed (they come from TensorFlow's stream; tf.random.set_seed is its counterpart)", node)
+
+
+_SEEDERS = {"numpy.random.seed": "NumPy's global stream", "random.seed": "Python's random module"}
+
+
+def _module_seeds(module) -> list[tuple[int, str]]:
+    cache = module.__dict__.setdefault("_random_seeds", None)
+    if cache is None:
+        cache = []
+        for stmt in module.tree.body:
+            if isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Call):
+                q = module.imports.qualify(stmt.value.func)
+                if q in _SEEDERS and (stmt.value.args or stmt.value.keywords):
+                    cache.append((stmt.lineno, _SEEDERS[q]))
+        module.__dict__["_random_seeds"] = cache
+    return cache
+
+
+_GENERATOR_CONSTRUCTORS = {"numpy.random.default_rng": "numpy.random.Generator",
+                           "numpy.random.Generator": "numpy.random.Generator",
+                           "numpy.random.RandomState": "numpy.random.RandomState",
+                           "random.Random": "random.Random"}
+
+
+def module_generator(ctx, name: str, node):
+    """A module-level `RNG = np.random.default_rng(seed)` (or RandomState, random.Random) read by the function:
+    its methods lower like any generator's. Its stream advances across calls in the original, as TF's does in
+    the replacement; the seed and the values do not carry over, and the report says so (P903)."""
+    module = ctx.module
+    exprs = module.constants.assignments.get(name)
+    if not exprs or len(exprs) != 1 or name in module.constants.defined_elsewhere:
+        return None
+    value = exprs[0]
+    if not isinstance(value, gast.Call):
+        return None
+    namespace = _GENERATOR_CONSTRUCTORS.get(module.imports.qualify(value.func) or "")
+    if namespace is None:
+        return None
+    seeded = any(not (isinstance(a, gast.Constant) and a.value is None)
+                 for a in list(value.args) + [k.value for k in value.keywords])
+    ctx.note("P903", f"`{name}` is a {'seeded ' if seeded else ''}generator created when the module is imported: "
+                     f"the replacement draws from TensorFlow's stream instead, so its "
+                     f"{'seed and ' if seeded else ''}values do not carry over (the distribution does)", node)
+    return Module_(namespace)
 
 
 def _short(name: str) -> str:

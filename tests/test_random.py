@@ -281,6 +281,16 @@ def binomial_float_n(x):
 
 def multivariate(x):
     return np.random.multivariate_normal([0.0], [[1.0]])
+
+np.random.seed(1234)
+RNG = np.random.default_rng(0)
+NOISE_SCALE = np.random.rand()
+
+def module_generator(x):
+    return x + RNG.normal(size=x.shape)
+
+def module_random_constant(x):
+    return x * NOISE_SCALE
 '''
 
 _DIR = pathlib.Path(tempfile.mkdtemp(prefix="test_random_"))
@@ -358,7 +368,7 @@ KIND_CASES = ["rand_scalar", "rand_array", "randn_array", "random_sample", "unif
               "generator_integers_endpoint", "generator_integers_scalar", "generator_choice_no_replace",
               "generator_permutation_axis", "generator_shuffle", "py_random", "py_uniform", "py_randint",
               "py_randrange", "py_choice", "py_sample", "py_shuffle", "py_gauss", "twice_one_draw", "flip",
-              "unseeded_reseed"]
+              "unseeded_reseed", "module_generator"]
 
 
 @pytest.mark.parametrize("name", KIND_CASES)
@@ -511,6 +521,7 @@ def test_fresh_after_savedmodel_reload_in_another_process(tmp_path):
     ("generator_choice_unshuffled", "P205", "shuffle=False"),
     ("binomial_float_n", "P205", "non-integer n"),
     ("multivariate", "P201", "no exact counterpart"),
+    ("module_random_constant", "P108", "NOISE_SCALE"),   # drawn at import: another process draws another value
 ])
 def test_refused_with_reason(name, code, words):
     with pytest.raises(ConversionError) as info:
@@ -541,6 +552,22 @@ def test_report_notes_the_tensorflow_stream():
     site = result.sites[0]
     assert site.status == "converted", [r.render() for r in site.reasons]
     assert any(n.code == "P902" and "TensorFlow's stream" in n.message for n in site.notes)
+    # the module seeds NumPy's stream at import: the report says the converted draws do not follow it
+    assert any(n.code == "P903" and "seeds NumPy's global stream" in n.message for n in site.notes)
+
+
+def test_module_level_seeded_generator_converts_with_a_note():
+    from transpiler.pipeline import convert_text
+    text = (_DIR / "random_cases.py").read_text() + textwrap.dedent("""
+        import tensorflow as tf
+        def entry(x):
+            return tf.numpy_function(module_generator, [x], tf.float64)
+    """)
+    site = convert_text(text, "m.py", {"module_generator": "float32[None]"}, verify=False).sites[0]
+    assert site.status == "converted", [r.render() for r in site.reasons]
+    assert any(n.code == "P903" and "`RNG` is a seeded generator" in n.message for n in site.notes)
+    same_distribution(np.stack(draws(cases.module_generator, 400))[:, 0],
+                      np.stack(converted_draws("module_generator", 400))[:, 0])
 
 
 # -- distributional verification -----------------------------------------------------------------------------------

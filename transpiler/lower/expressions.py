@@ -38,6 +38,10 @@ def _name(ctx, node: gast.Name):
         return resolve_qualified(q, node)
     if node.id in ("True", "False", "None"):
         return Static({"True": True, "False": False, "None": None}[node.id])
+    from opmap.random_ops import module_generator
+    generator = module_generator(ctx, node.id, node)  # RNG = np.random.default_rng(0) at module level
+    if generator is not None:
+        return generator
     try:
         value = module.constants.value(node.id)
     except Unknown:
