@@ -348,7 +348,12 @@ def _lower_uniform(generator: bool):
             if generator:
                 _require(ctx, f"tf.math.reduce_all({hi.expr} - {lo.expr} >= 0)", "high - low < 0")
         _note(ctx, node)
-        # NumPy: low + (high - low) * U, U in [0, 1) (high < low is allowed by the legacy API)
+        # NumPy: low + (high - low) * U, U in [0, 1) (high < low is allowed by the legacy API); a static
+        # range is computed here, in float64 as NumPy does
+        if slo is not None and shi is not None and slo.ndim == 0 and shi.ndim == 0:
+            width = code.constant(float(shi - slo), "float64")
+            return _cont(ctx, fname, [lo], p["size"], node,
+                         lambda s, ps: f"{ps[0].expr} + {width} * {_uniform01(s)}")
         return _cont(ctx, fname, [lo, hi], p["size"], node,
                      lambda s, ps: f"{ps[0].expr} + ({ps[1].expr} - {ps[0].expr}) * {_uniform01(s)}")
     return lower

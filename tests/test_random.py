@@ -666,3 +666,10 @@ def test_deterministic_replacements_are_still_compared_exactly():
     body = "def f(x):\n    return x.astype(np.float64) * 2\n"
     verdict = verify_site(_job(body, "@tf.function\ndef f_tf(x):\n    return tf.cast(x, tf.float64) * 2\n"))
     assert verdict["status"] == "passed" and "comparison" not in verdict
+
+
+def test_report_says_distributional():
+    from transpiler.report import _verification_phrase
+    phrase = _verification_phrase({"status": "passed", "examples": 22, "modes": ["eager", "traced"],
+                                   "comparison": "distributional"})
+    assert phrase == "verified distributionally on 22 examples, eager+traced"

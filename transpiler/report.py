@@ -45,7 +45,8 @@ def _verification_phrase(verification: dict) -> str:
         return "not verified"
     modes = "+".join(verification.get("modes") or [])
     examples = verification.get("examples", 0)
-    return f"verified on {examples} example{'s' if examples != 1 else ''}, {modes}"
+    how = "distributionally " if verification.get("comparison") == "distributional" else ""
+    return f"verified {how}on {examples} example{'s' if examples != 1 else ''}, {modes}"
 
 
 def _value(described) -> str:
