@@ -625,3 +625,16 @@ def np_matrix_norm(ctx, args, kwargs, node):
     if x.rank < 2:
         raise Refusal("P301", "matrix_norm needs an array of rank >= 2: NumPy raises", node)
     return matrix_norm(ctx, x, ord_, (x.rank - 2, x.rank - 1), keep, node)
+
+
+from .registry import unsupported  # noqa: E402
+
+unsupported("eigenvectors and singular vectors are unique only up to sign (and order for ties); LAPACK's choice "
+            "cannot be reproduced by TF's kernels", "numpy.linalg.eigh", "numpy.linalg.svd", "numpy.linalg.qr")
+unsupported("general (non-symmetric) eigenproblems return complex values in an order LAPACK does not define",
+            "numpy.linalg.eig", "numpy.linalg.eigvals")
+unsupported("least squares returns rank and singular values from LAPACK's gelsd; TF's solver differs in them and in "
+            "rank-deficient solutions", "numpy.linalg.lstsq")
+unsupported("multi_dot reorders the products by cost (rounding follows the order); tensorinv/tensorsolve/cond not "
+            "converted yet", "numpy.linalg.multi_dot", "numpy.linalg.tensorinv", "numpy.linalg.tensorsolve",
+            "numpy.linalg.cond")
