@@ -84,12 +84,9 @@ def _to_python(kind):
         x = _scalar(ctx, args[0], node)
         if x.dtype == "string":
             raise Refusal("P212", f"{kind.__name__}() of a string is not converted yet", node)
-        if any(d is not None and d != 1 for d in x.shape):
-            raise Refusal("P301", "only size-1 arrays can be converted to Python scalars: Python raises", node)
-        x = ctx.materialize(x, "x")
+        x = code.require_size_one(ctx, x, node, "only size-1 arrays can be converted to Python scalars: "
+                                                "Python raises", "only length-1 arrays can be converted to Python scalars")
         if x.rank:
-            ctx.emit(f"tf.debugging.assert_equal(tf.size({x.expr}), 1, message='only length-1 arrays can be "
-                     f"converted to Python scalars')")
             x = ctx.materialize(Tensor(f"tf.reshape({x.expr}, [])", x.dtype, ()), "x")
         target = {float: "float64", int: "int64", bool: "bool"}[kind]
         src_kind = np.dtype(x.dtype).kind

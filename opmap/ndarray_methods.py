@@ -106,12 +106,8 @@ def item(ctx, args, kwargs, node):
     x = _receiver(ctx, args[0], node)
     if len(args) > 1 or kwargs:
         raise Refusal("P205", "item(index) is not supported", node)
-    if any(d is not None and d != 1 for d in x.shape):
-        raise Refusal("P301", "can only convert an array of size 1 to a Python scalar: NumPy raises", node)
-    x = ctx.materialize(x, "x")
-    if x.rank:
-        ctx.emit(f"tf.debugging.assert_equal(tf.size({x.expr}), 1, message='can only convert an array of size 1 "
-                 f"to a Python scalar')")
+    x = code.require_size_one(ctx, x, node, "can only convert an array of size 1 to a Python scalar: NumPy raises",
+                              "can only convert an array of size 1 to a Python scalar")
     kind = np.dtype(x.dtype).kind
     weak = {"b": "bool", "i": "int64", "u": "int64", "f": "float64"}.get(kind)
     if weak is None:

@@ -17,16 +17,8 @@ from .values import Callable_, Module_, Seq, Static, Tensor, is_static, static_v
 
 
 def lower_args(ctx, node: gast.Call):
-    from .expressions import lower_expr
-    args = []
-    for a in node.args:
-        if isinstance(a, gast.Starred):
-            v = lower_expr(ctx, a.value)
-            if not isinstance(v, Seq):
-                raise Refusal("P210", "*args over a run-time array is not supported", a)
-            args.extend(v.items)
-        else:
-            args.append(lower_expr(ctx, a))
+    from .expressions import lower_expr, lower_items
+    args = lower_items(ctx, node.args, "*args over a run-time array is not supported")
     kwargs = {}
     for kw in node.keywords:
         if kw.arg is None:

@@ -101,3 +101,14 @@ def dtype_of(v) -> str:
     if kind is not None:
         return {bool: "bool", int: "int64", float: "float64", complex: "complex128"}[kind]
     return np.asarray(dummy(v)).dtype.name
+
+
+def require_size_one(ctx, x: Tensor, node, refusal: str, message: str) -> Tensor:
+    """`x` as held by a name, checked to hold exactly one element: refused when its shape already says
+    otherwise, asserted at run time when a dimension is unknown (NumPy and Python raise there)."""
+    if any(d is not None and d != 1 for d in x.shape):
+        raise Refusal("P301", refusal, node)
+    x = ctx.materialize(x, "x")
+    if x.rank:
+        ctx.emit(f"tf.debugging.assert_equal(tf.size({x.expr}), 1, message='{message}')")
+    return x

@@ -99,16 +99,22 @@ def resolve_qualified(q: str, node):
     return Module_(q)  # another library: its attributes are followed, calls into it are refused
 
 
-def _sequence(ctx, node):
+def lower_items(ctx, nodes, starred_refusal: str) -> list:
+    """Lower a list of expressions, expanding `*seq` (a Seq known when converting) in place."""
     items = []
-    for e in node.elts:
+    for e in nodes:
         if isinstance(e, gast.Starred):
             inner = lower_expr(ctx, e.value)
             if not isinstance(inner, Seq):
-                raise Refusal("P210", "starred expression over a non-sequence", e)
+                raise Refusal("P210", starred_refusal, e)
             items.extend(inner.items)
         else:
             items.append(lower_expr(ctx, e))
+    return items
+
+
+def _sequence(ctx, node):
+    items = lower_items(ctx, node.elts, "starred expression over a non-sequence")
     return Seq(tuple(items), "tuple" if isinstance(node, gast.Tuple) else "list")
 
 
