@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import time
 import traceback
 from pathlib import Path
 from typing import Annotated, Optional
@@ -14,12 +15,16 @@ import typer
 # would bury the verdicts; set before anything imports TensorFlow, inherited by the verification processes.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
+from transpiler.batch import Outcome, Progress, convert_all, select
+from transpiler.check import findings, convertible, render as render_findings
+from transpiler.config import Config, ConfigError, load_config
 from transpiler.diagnostics import Diagnostic
-from transpiler.edit import EditError
-from transpiler.files import SourceFile, SourceFileError, atomic_write, python_files, read_source
+from transpiler.files import SourceFileError, atomic_write
 from transpiler.report import render_text, to_json, unified_diff
 from transpiler.results import FileResult
+from transpiler.run_summary import render_markdown, render_summary_table
 from transpiler.signature import SignatureError, parse_signature
+from transpiler.walk import walk
 
 EXIT_ALL_CONVERTED, EXIT_SOME_REFUSED, EXIT_USAGE_OR_INTERNAL = 0, 1, 2
 
@@ -41,8 +46,11 @@ Exit codes:
 """
 
 CONVERT_HELP = """\
-Convert the py_function call sites in PATH... (files, or directories searched
-for *.py). Without --write nothing is changed.
+Convert the py_function call sites in PATH... (files, or directories walked
+for *.py and *.ipynb, honouring .gitignore, skipping virtual environments and
+build folders). Without --write nothing is changed. `# pyfunc2tf: skip` on a
+call's line, or the line before, keeps that site. Defaults come from
+[tool.pyfunc2tf] in the nearest pyproject.toml (signatures, exclude, examples).
 
 \b
 Signature syntax (--signature FN=SPEC, repeatable):
@@ -84,29 +92,31 @@ def parse_signature_options(values: list[str]) -> dict[str, str]:
     return signatures
 
 
-def _file_error(display: str, code: str, message: str) -> FileResult:
-    return FileResult(display, error=Diagnostic(code, message, file=display))
-
-
-def _convert_one(path: Path, signatures: dict[str, str], options: dict) -> tuple[FileResult, SourceFile | None]:
-    """Problems with the file itself become a file-level diagnostic; the file is then left alone."""
-    from transpiler.pipeline import convert_text   # imports TensorFlow: only when there is work
-
-    display = str(path)
+def _load_config(paths: list[Path]) -> Config:
     try:
-        source = read_source(path)
-    except SourceFileError as e:
-        return _file_error(display, CANNOT_READ, str(e)), None
-    try:
-        result = convert_text(source.text, display, signatures, **options)
-    except EditError as e:
-        return _file_error(display, EDIT_FAILED, f"the edits could not be applied safely: {e}"), None
-    return result, source
+        config = load_config(paths)
+    except ConfigError as e:
+        raise typer.BadParameter(str(e), param_hint="[tool.pyfunc2tf]") from None
+    for warning in config.warnings:
+        typer.echo(f"pyfunc2tf: warning: {warning}", err=True)
+    return config
 
 
-def _write(result: FileResult, source: SourceFile) -> None:
+def _run(paths: list[Path], config: Config, signatures: dict[str, str], options: dict, jobs: int | None):
+    """Walk, prefilter, convert (in parallel when asked). Returns (outcomes, file results, files scanned)."""
+    entries = walk(paths, config.exclude, config.root)
+    walked = select(entries)
+    jobs = jobs or os.cpu_count() or 1
+    progress = Progress(len(walked.candidates)) if walked.candidates else None
+    outcomes = convert_all(walked.candidates, signatures, options, jobs, progress)
+    results = sorted(walked.problems + [o.result for o in outcomes], key=lambda r: r.path)
+    return outcomes, results, walked.scanned
+
+
+def _write(outcome: Outcome) -> None:
+    result = outcome.result
     try:
-        atomic_write(source.path, result.new_text, like=source)
+        atomic_write(outcome.source.path, outcome.new_bytes_text, like=outcome.source)
     except SourceFileError as e:
         result.error = Diagnostic(CANNOT_WRITE, str(e), file=result.path)
         return
@@ -114,15 +124,18 @@ def _write(result: FileResult, source: SourceFile) -> None:
 
 
 def _exit_code(results: list[FileResult]) -> int:
-    refused = any(s.status != "converted" for r in results for s in r.sites)
-    failed = any(r.error is not None for r in results)
+    refused = any(s.status == "refused" for r in results for s in r.sites)
+    failed = any(r.error is not None and r.error.severity == "error" for r in results)
     return EXIT_SOME_REFUSED if refused or failed else EXIT_ALL_CONVERTED
+
+
+_JOBS_HELP = "Files converted at once, in worker processes (default: the number of CPU cores)."
 
 
 @app.command(help=CONVERT_HELP, no_args_is_help=True)
 def convert(
     paths: Annotated[list[Path], typer.Argument(metavar="PATH", exists=True, show_default=False,
-                                                help="Python files, or directories to search for *.py.")],
+                                                help="Files (.py, .ipynb), or directories to walk.")],
     write: Annotated[bool, typer.Option("--write", help="Rewrite the files in place (atomically).")] = False,
     diff: Annotated[bool, typer.Option("--diff", help="Print the changes as a unified diff.")] = False,
     signature: Annotated[Optional[list[str]], typer.Option(
@@ -130,42 +143,126 @@ def convert(
         help="Argument specs of a wrapped function, e.g. '_standardize=float32[None]'.")] = None,
     report: Annotated[Optional[Path], typer.Option(
         "--report", metavar="FILE.json", help="Write the JSON report there (also when sites are refused).")] = None,
-    examples: Annotated[int, typer.Option("--examples", min=1, metavar="N", help="Generated inputs per site.")] = 50,
+    markdown: Annotated[Optional[Path], typer.Option(
+        "--markdown", metavar="FILE.md", help="Write a Markdown summary of the run there.")] = None,
+    examples: Annotated[Optional[int], typer.Option(
+        "--examples", min=1, metavar="N", show_default=False,
+        help="Generated inputs per site (default: [tool.pyfunc2tf] examples, else 50).")] = None,
     seed: Annotated[int, typer.Option("--seed", metavar="S", help="Seed for the generated inputs.")] = 0,
     verify: Annotated[bool, typer.Option("--verify/--no-verify",
                                          help="Check equivalence before accepting a conversion.")] = True,
     timeout: Annotated[float, typer.Option("--timeout", min=1.0, metavar="SECONDS",
                                            help="Time limit of the verification of one site.")] = 120.0,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", show_default=False,
+                                                help=_JOBS_HELP)] = None,
 ) -> None:
-    signatures = parse_signature_options(signature or [])
-    if report is not None and not report.parent.is_dir():
-        raise typer.BadParameter(f"the directory of {report} does not exist", param_hint="--report")
-    options = dict(examples=examples, seed=seed, verify=verify, verify_timeout=timeout)
+    config = _load_config(paths)
+    signatures = {**config.signatures, **parse_signature_options(signature or [])}
+    for target, option in ((report, "--report"), (markdown, "--markdown")):
+        if target is not None and not target.parent.is_dir():
+            raise typer.BadParameter(f"the directory of {target} does not exist", param_hint=option)
+    options = dict(examples=examples or config.examples or 50, seed=seed, verify=verify, verify_timeout=timeout)
+    started = time.monotonic()
     try:
-        files = python_files(paths)
-        results: list[tuple[FileResult, SourceFile | None]] = []
-        for i, path in enumerate(files, start=1):
-            if len(files) > 1:
-                typer.echo(f"[{i}/{len(files)}] {path}", err=True)
-            results.append(_convert_one(path, signatures, options))
+        outcomes, file_results, scanned = _run(paths, config, signatures, options, jobs)
         # Writes start only once every file is converted: an internal error above leaves all files as they were.
-        changed = [(r, s) for r, s in results
-                   if s is not None and r.error is None and r.new_text is not None and r.new_text != s.text]
+        changed = [o for o in outcomes if o.source is not None and o.result.error is None
+                   and o.new_bytes_text is not None]
         if diff:
-            for result, source in changed:
-                typer.echo(unified_diff(result.path, source.text, result.new_text), nl=False)
+            for outcome in changed:
+                typer.echo(unified_diff(outcome.result.path, outcome.source.text, outcome.new_bytes_text), nl=False)
         if write:
-            for result, source in changed:
-                _write(result, source)
-        file_results = [r for r, _ in results]
+            for outcome in changed:
+                _write(outcome)
+        elapsed = time.monotonic() - started
         if report is not None:
-            report.write_text(json.dumps(to_json(file_results), indent=2) + "\n", encoding="utf-8")
+            report.write_text(json.dumps(to_json(file_results, scanned), indent=2) + "\n", encoding="utf-8")
+        if markdown is not None:
+            markdown.write_text(render_markdown(file_results, scanned, elapsed), encoding="utf-8")
         typer.echo(render_text(file_results), nl=False)
+        if any(p.is_dir() for p in paths) or scanned > 1:
+            typer.echo(render_summary_table(file_results, scanned, elapsed), nl=False)
     except Exception as e:   # a bug of ours, not a problem of the user's code
         traceback.print_exc()
         typer.echo(f"pyfunc2tf: internal error: {type(e).__name__}: {e}", err=True)
         raise typer.Exit(EXIT_USAGE_OR_INTERNAL) from None
     raise typer.Exit(_exit_code(file_results))
+
+
+CHECK_HELP = """\
+Report, without changing anything, the py_function call sites in PATH...
+that pyfunc2tf would convert (for CI and pre-commit). Prints
+`file:line:col: CODE message` (columns from 1), or GitHub workflow
+annotations with --format github. A site with `# pyfunc2tf: skip` on its
+line, or on the line before, is kept on purpose and not reported.
+
+\b
+Exit codes: 0 no convertible site remains, 1 at least one does,
+2 usage or internal error.
+"""
+
+
+@app.command(help=CHECK_HELP, no_args_is_help=True)
+def check(
+    paths: Annotated[list[Path], typer.Argument(metavar="PATH", exists=True, show_default=False,
+                                                help="Files (.py, .ipynb), or directories to walk.")],
+    output_format: Annotated[str, typer.Option("--format", metavar="text|github",
+                                               help="text: file:line:col: CODE message; github: annotations.")] = "text",
+    signature: Annotated[Optional[list[str]], typer.Option(
+        "--signature", "-s", metavar="FN=SPEC", show_default=False,
+        help="Argument specs of a wrapped function, e.g. '_standardize=float32[None]'.")] = None,
+    examples: Annotated[Optional[int], typer.Option("--examples", min=1, metavar="N", show_default=False,
+                                                    help="Generated inputs per site.")] = None,
+    verify: Annotated[bool, typer.Option("--verify/--no-verify",
+                                         help="Count a site as convertible only once verified.")] = True,
+    timeout: Annotated[float, typer.Option("--timeout", min=1.0, metavar="SECONDS",
+                                           help="Time limit of the verification of one site.")] = 120.0,
+    jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", show_default=False,
+                                                help=_JOBS_HELP)] = None,
+) -> None:
+    if output_format not in ("text", "github"):
+        raise typer.BadParameter(f"{output_format!r} is not text or github", param_hint="--format")
+    config = _load_config(paths)
+    signatures = {**config.signatures, **parse_signature_options(signature or [])}
+    options = dict(examples=examples or config.examples or 50, seed=0, verify=verify, verify_timeout=timeout)
+    try:
+        _, file_results, _ = _run(paths, config, signatures, options, jobs)
+        typer.echo(render_findings(findings(file_results), output_format), nl=False)
+    except Exception as e:
+        traceback.print_exc()
+        typer.echo(f"pyfunc2tf: internal error: {type(e).__name__}: {e}", err=True)
+        raise typer.Exit(EXIT_USAGE_OR_INTERNAL) from None
+    raise typer.Exit(1 if convertible(file_results) else 0)
+
+
+SCAN_HELP = """\
+List the PyFunc, PyFuncStateless and EagerPyFunc nodes of existing artefacts:
+SavedModel directories, or GraphDef files (.pb, .pbtxt). The protos are read,
+the models are not loaded. Such a node holds a key into a registry of Python
+callbacks of the process that saved it: the artefact will not run in another
+process, in TF Serving, TFLite or on a Ray worker.
+
+\b
+Exit codes: 0 clean, 1 a py_function node was found, 2 unreadable artefact.
+"""
+
+
+@app.command(help=SCAN_HELP, no_args_is_help=True)
+def scan(paths: Annotated[list[Path], typer.Argument(metavar="PATH", exists=True, show_default=False,
+                                                     help="SavedModel directories or GraphDef files.")]) -> None:
+    from transpiler.scan import ScanError, render_scan, scan_path
+
+    found = unreadable = False
+    for path in paths:
+        try:
+            nodes = scan_path(path)
+        except ScanError as e:
+            typer.echo(f"pyfunc2tf: {e}", err=True)
+            unreadable = True
+            continue
+        found = found or bool(nodes)
+        typer.echo(render_scan(str(path), nodes), nl=False)
+    raise typer.Exit(EXIT_USAGE_OR_INTERNAL if unreadable else 1 if found else 0)
 
 
 def render_op_rows(rows: list[dict]) -> str:

@@ -12,7 +12,8 @@ runner = CliRunner()
 
 def test_undecodable_file_is_reported_and_left_untouched(tmp_path):
     source = tmp_path / "latin.py"
-    original = b"name = 'M\xfcller'\n"   # latin-1 bytes without a coding cookie: not UTF-8
+    # latin-1 bytes without a coding cookie: not UTF-8 (and a site, so that the prefilter lets it through)
+    original = b"name = 'M\xfcller'\ny = tf.numpy_function(f, [x], tf.float32)\n"
     source.write_bytes(original)
     result = runner.invoke(app, ["convert", str(source), "--write"])
     assert result.exit_code == 1
@@ -53,7 +54,7 @@ def test_report_in_a_missing_directory_is_a_usage_error(tmp_path):
 
 def test_file_that_does_not_parse_is_reported_and_left_untouched(tmp_path):
     source = tmp_path / "broken.py"
-    original = b"import tensorflow as tf\ndef f(:\n    pass\n"
+    original = b"import tensorflow as tf\ndef f(:\n    pass\ny = tf.py_function(f, [x], tf.float32)\n"
     source.write_bytes(original)
     report = tmp_path / "report.json"
     result = runner.invoke(app, ["convert", str(source), "--write", "--report", str(report)])

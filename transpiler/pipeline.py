@@ -1,6 +1,8 @@
 """The pipeline of DESIGN.md for one file: discover, resolve, lower, emit, verify, edit."""
 from __future__ import annotations
 
+import re
+import sys
 import time
 
 import gast
@@ -25,12 +27,22 @@ def convert_text(text: str, path: str, signatures: dict[str, str] | None = None,
     try:
         tree = gast.parse(text)
     except SyntaxError as e:
-        result.error = Diagnostic("P501", f"the file does not parse: {e.msg}", e.lineno or 0, e.offset or 0, path)
+        newer = "" if isinstance(e, TabError) else \
+            f" (this is Python {sys.version_info[0]}.{sys.version_info[1]}: newer syntax does not parse here)"
+        result.error = Diagnostic("P501", f"the file does not parse: {e.msg}{newer}", e.lineno or 0,
+                                  e.offset or 0, path)
         return result
     module = ModuleInfo.build(tree, text)
     parsed_sigs = {k: parse_signature(v) for k, v in (signatures or {}).items()}
     replacements: dict[tuple, Replacement] = {}
+    lines = re.split(r"\r\n|\r|\n", text)   # Python's line breaks (str.splitlines knows more)
     for site in find_sites(tree, module.imports):
+        if kept_by_pragma(lines, site.line, site.call.end_lineno):
+            result.sites.append(SiteResult(path, site.line, site.col, dotted(site.func) or "<lambda>", site.api,
+                                           status="skipped", notes=[Diagnostic(
+                                               "P130", "kept on purpose by `# pyfunc2tf: skip`", site.line,
+                                               site.col, path, severity="info")]))
+            continue
         t0 = time.perf_counter()
         sr = convert_site(module, site, path, parsed_sigs, replacements, examples, seed, verify, verify_timeout)
         sr.timings["total_s"] = round(time.perf_counter() - t0, 3)
@@ -42,6 +54,15 @@ def convert_text(text: str, path: str, signatures: dict[str, str] | None = None,
         new = ensure_tf_import(module, new)
         result.new_text = new if new != text else None
     return result
+
+
+_SKIP_PRAGMA = re.compile(r"#\s*pyfunc2tf:\s*skip\b")
+
+
+def kept_by_pragma(lines: list[str], first: int, last: int | None = None) -> bool:
+    """`# pyfunc2tf: skip` on a line of the call (1-based `first`..`last`) or on the line before it."""
+    return any(_SKIP_PRAGMA.search(lines[n - 1]) for n in range(max(first - 1, 1), (last or first) + 1)
+               if n - 1 < len(lines))
 
 
 def ensure_tf_import(module: ModuleInfo, text: str) -> str:

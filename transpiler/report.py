@@ -11,25 +11,34 @@ from .edit import split_lines
 from .results import FileResult, SiteResult
 
 
-def summarize(results: list[FileResult]) -> dict:
+def summarize(results: list[FileResult], scanned: int | None = None) -> dict:
+    """Counts of the run. `scanned`: files the walk looked at (the prefilter leaves most of them out of
+    `results`); a site kept by `# pyfunc2tf: skip` counts as skipped, neither converted nor refused."""
     sites = [s for r in results for s in r.sites]
-    reasons = [d for s in sites if s.status != "converted" for d in s.reasons]
+    reasons = [d for s in sites if s.status == "refused" for d in s.reasons]
     reasons += [r.error for r in results if r.error is not None]
-    return {
+    summary = {
         "files": len(results),
-        "file_errors": sum(r.error is not None for r in results),
+        "file_errors": sum(r.error is not None and r.error.severity == "error" for r in results),
         "sites": len(sites),
         "converted": sum(s.status == "converted" for s in sites),
-        "refused": sum(s.status != "converted" for s in sites),
+        "refused": sum(s.status == "refused" for s in sites),
         "by_code": dict(sorted(Counter(d.code for d in reasons).items())),
     }
+    skipped = sum(s.status == "skipped" for s in sites)
+    if skipped:
+        summary["skipped"] = skipped
+    if scanned is not None:
+        summary["files_scanned"] = scanned
+        summary["files_with_sites"] = sum(bool(r.sites) for r in results)
+    return summary
 
 
-def to_json(results: list[FileResult]) -> dict:
+def to_json(results: list[FileResult], scanned: int | None = None) -> dict:
     return {
         "sites": [s.to_json() for r in results for s in r.sites],
         "files": [{"path": r.path, "error": r.error.to_json() if r.error else None} for r in results],
-        "summary": summarize(results),
+        "summary": summarize(results, scanned),
     }
 
 
@@ -74,6 +83,8 @@ def render_site(site: SiteResult) -> list[str]:
     if site.status == "converted":
         target = site.replacement.name if site.replacement else "?"
         lines = [f"{head}  converted -> {target} ({_verification_phrase(site.verification)})"]
+    elif site.status == "skipped":
+        lines = [f"{head}  skipped"]
     else:
         lines = [f"{head}  REFUSED"]
         lines += ["    " + _located(d, site.file) for d in site.reasons]
@@ -99,6 +110,8 @@ def render_text(results: list[FileResult]) -> str:
     s = summarize(results)
     summary = (f"{s['sites']} site{'s' if s['sites'] != 1 else ''} in {s['files']} "
                f"file{'s' if s['files'] != 1 else ''}: {s['converted']} converted, {s['refused']} refused")
+    if s.get("skipped"):
+        summary += f", {s['skipped']} skipped"
     if s["file_errors"]:
         summary += f", {s['file_errors']} file{'s' if s['file_errors'] != 1 else ''} not handled"
     lines.append(summary)
