@@ -30,6 +30,9 @@ def lower_attribute(ctx, node: gast.Attribute):
         if callable(obj):
             return Callable_(f"method:{attr}", payload=base)
         return to_value(obj)
+    if isinstance(base, Callable_) and base.qualname.startswith("numpy."):
+        from .expressions import resolve_qualified
+        return resolve_qualified(f"{base.qualname}.{attr}", node)  # np.add.reduce: an op-table key
     raise Refusal("P210", f"attribute `.{attr}` of a {type(base).__name__} is not supported", node)
 
 
