@@ -108,17 +108,27 @@ def test_factory_default_used():
     assert r.closure == {"lo": -1.0, "hi": 5.0}
 
 
-def test_method_refused_p104():
+def test_method_resolves_to_the_class_method_with_self_bound():
     src = ("import tensorflow as tf\n\n"
            "class Layer:\n"
            "    def _fn(self, x):\n        return x\n"
            "    def call(self, x):\n"
            "        return tf.py_function(self._fn, [x], tf.float32)\n")
+    module, r = resolve_only(src)
+    assert r.fn.name == "_fn" and r.method is not None and r.method.class_def.name == "Layer"
+    assert len(r.bound_positional) == 1      # self
+
+
+def test_inherited_method_refused_p104():
+    src = ("import tensorflow as tf\n\n"
+           "class Layer(Base):\n"
+           "    def call(self, x):\n"
+           "        return tf.py_function(self._fn, [x], tf.float32)\n")
     with pytest.raises(Refusal) as e:
         resolve_only(src)
     d = e.value.diagnostic("m.py")
-    assert d.code == "P104"
-    assert d.line == 7
+    assert d.code == "P104" and "base class" in d.message
+    assert d.line == 5
 
 
 def test_imported_function_refused_p106():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import types
 import warnings
 
 import gast
@@ -24,7 +25,8 @@ _BINOPS = {gast.Add: operator.add, gast.Sub: operator.sub, gast.Mult: operator.m
 _UNOPS = {gast.USub: operator.neg, gast.UAdd: operator.pos, gast.Invert: operator.invert,
           gast.Not: operator.not_}
 _PURE_BUILTINS = {"abs", "min", "max", "round", "len", "float", "int", "bool", "sum", "tuple", "list",
-                  "range", "sorted", "reversed", "dict", "set", "frozenset", "str", "pow", "divmod"}
+                  "range", "sorted", "reversed", "dict", "set", "frozenset", "str", "pow", "divmod",
+                  "enumerate", "zip"}
 _IMPURE_NUMPY_PREFIXES = ("numpy.random", "numpy.load", "numpy.save", "numpy.fromfile", "numpy.loadtxt",
                           "numpy.genfromtxt", "numpy.memmap", "numpy.savetxt", "numpy.savez", "numpy.tofile",
                           "numpy.empty", "numpy.lib", "numpy.ctypeslib", "numpy.testing", "numpy.seterr",
@@ -135,6 +137,8 @@ class ConstantEvaluator:
             base = self.eval(node.value, local)
             if isinstance(base, (np.ndarray, np.generic)) and node.attr in ("T", "shape", "ndim", "size", "dtype"):
                 return getattr(base, node.attr)
+            if isinstance(base, types.SimpleNamespace) and hasattr(base, node.attr):
+                return getattr(base, node.attr)     # `self.OFFSET` while evaluating an __init__
             raise Unknown(node.attr)
         if isinstance(node, gast.BinOp) and type(node.op) in _BINOPS:
             return _BINOPS[type(node.op)](self.eval(node.left, local), self.eval(node.right, local))
@@ -146,12 +150,33 @@ class ConstantEvaluator:
             return slice(*(None if p is None else self.eval(p, local) for p in (node.lower, node.upper, node.step)))
         if isinstance(node, gast.Dict):
             return {self.eval(k, local): self.eval(v, local) for k, v in zip(node.keys, node.values)}
+        if isinstance(node, (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)):
+            return self._comprehension(node, local)
         if isinstance(node, gast.Call):
             fn = self._callee(node.func, local)
             args = [self.eval(a, local) for a in node.args]
             kwargs = {k.arg: self.eval(k.value, local) for k in node.keywords if k.arg}
             return fn(*args, **kwargs)
         raise Unknown(type(node).__name__)
+
+    def _comprehension(self, node, local):
+        """`{w: i for i, w in enumerate(words)}` and friends, evaluated generator by generator."""
+        envs = [dict(local)]
+        for gen in node.generators:
+            if getattr(gen, "is_async", 0):
+                raise Unknown("async comprehension")
+            nxt = []
+            for env in envs:
+                for item in self.eval(gen.iter, env):
+                    e = dict(env)
+                    _bind(gen.target, item, e)
+                    if all(self.eval(c, e) for c in gen.ifs):
+                        nxt.append(e)
+            envs = nxt
+        if isinstance(node, gast.DictComp):
+            return {self.eval(node.key, e): self.eval(node.value, e) for e in envs}
+        items = [self.eval(node.elt, e) for e in envs]
+        return set(items) if isinstance(node, gast.SetComp) else items
 
     def _callee(self, func, local):
         if isinstance(func, gast.Name) and func.id in _PURE_BUILTINS and func.id not in self.assignments \
@@ -165,6 +190,19 @@ class ConstantEvaluator:
             if isinstance(base, (np.ndarray, np.generic)) and func.attr in _PURE_ARRAY_METHODS:
                 return getattr(base, func.attr)
         raise Unknown("call")
+
+
+def _bind(target, value, env: dict) -> None:
+    if isinstance(target, gast.Name):
+        env[target.id] = value
+    elif isinstance(target, (gast.Tuple, gast.List)):
+        items = list(value)
+        if len(items) != len(target.elts) or any(isinstance(t, gast.Starred) for t in target.elts):
+            raise Unknown("unpacking")
+        for t, v in zip(target.elts, items):
+            _bind(t, v, env)
+    else:
+        raise Unknown("assignment target")
 
 
 _PURE_ARRAY_METHODS = {"astype", "reshape", "sum", "mean", "max", "min", "ravel", "flatten", "transpose",

@@ -9,7 +9,7 @@ import gast
 
 from .diagnostics import Diagnostic, Refusal
 from .discover import Site, find_sites
-from .emit import emit_function
+from .emit import emit_function, emit_method
 from .infer_signature import infer_signature
 from .lower.function import lower_function
 from .names import dotted
@@ -20,7 +20,7 @@ from .signature import ArgSpec, SignatureError, format_signature, parse_signatur
 
 def convert_text(text: str, path: str, signatures: dict[str, str] | None = None, *,
                  examples: int = 50, seed: int = 0, verify: bool = True,
-                 verify_timeout: float = 60.0) -> FileResult:
+                 verify_timeout: float = 60.0, prove: bool = False) -> FileResult:
     """Convert every site of one module's source text. Never raises for problems in the user's code:
     they are diagnostics in the result. `new_text` is the edited source (None when nothing changes)."""
     result = FileResult(path, original_text=text)
@@ -44,7 +44,8 @@ def convert_text(text: str, path: str, signatures: dict[str, str] | None = None,
                                                site.col, path, severity="info")]))
             continue
         t0 = time.perf_counter()
-        sr = convert_site(module, site, path, parsed_sigs, replacements, examples, seed, verify, verify_timeout)
+        sr = convert_site(module, site, path, parsed_sigs, replacements, examples, seed, verify, verify_timeout,
+                          prove=prove)
         sr.timings["total_s"] = round(time.perf_counter() - t0, 3)
         result.sites.append(sr)
     converted = [s.replacement for s in result.sites if s.status == "converted"]
@@ -84,7 +85,8 @@ def find_signature(sigs: dict[str, list[ArgSpec]], written: str, def_name: str):
     return None, None
 
 
-def convert_site(module, site: Site, path, sigs, replacements, examples, seed, verify, timeout) -> SiteResult:
+def convert_site(module, site: Site, path, sigs, replacements, examples, seed, verify, timeout,
+                 prove: bool = False) -> SiteResult:
     written = dotted(site.func) if site.func is not None else None
     sr = SiteResult(path, site.line, site.col, written or "<lambda>", site.api)
     if site.problems:
@@ -109,6 +111,7 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
         sr.signature = format_signature(specs)
         _check_inputs(site, specs)
         lowered = lower_function(module, resolved, specs, site.api, site.tout, site.tout_is_list)
+        fallback = _fallback_call(module, site, lowered.params) if resolved.method is not None else None
     except Refusal as r:
         sr.reasons = [r.diagnostic(path)]
         return sr
@@ -118,15 +121,15 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
     existing = replacements.get(dedupe_key)
     name = existing.name if existing else _free_name(module, replacements, sr.function)
     source = existing.source if existing else emit_function(name, resolved.def_name, lowered, specs)
+    from .verify.job import VerifyJob
+    job = VerifyJob(original_slice=module_slice(module, resolved.slice_roots) + resolved.extra_source,
+                    original_expr=resolved.original_expr, replacement_source=source,
+                    replacement_name=name, api=site.api, tout=list(site.tout),
+                    tout_is_list=site.tout_is_list,
+                    signature=[[s.dtype, list(s.shape)] for s in specs],
+                    examples=examples, seed=seed, deadline_s=timeout)
     if verify:
         from .verify import verify_site
-        from .verify.job import VerifyJob
-        job = VerifyJob(original_slice=module_slice(module, resolved.slice_roots) + resolved.extra_source,
-                        original_expr=resolved.original_expr, replacement_source=source,
-                        replacement_name=name, api=site.api, tout=list(site.tout),
-                        tout_is_list=site.tout_is_list,
-                        signature=[[s.dtype, list(s.shape)] for s in specs],
-                        examples=examples, seed=seed, deadline_s=timeout)
         t0 = time.perf_counter()
         sr.verification = verify_site(job)
         sr.timings["verify_s"] = round(time.perf_counter() - t0, 3)
@@ -137,13 +140,46 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
             return sr
     else:
         sr.verification = {"status": "skipped", "message": "verification disabled (--no-verify)"}
+    if prove:   # portability proofs of the verified function (transpiler/prove): reported, never a refusal
+        from .prove import prove_site
+        t0 = time.perf_counter()
+        sr.proofs = prove_site(job, timeout=max(timeout, 60.0))
+        sr.timings["prove_s"] = round(time.perf_counter() - t0, 3)
     sr.status = "converted"
     call_text = f"{name}({_inputs_text(module, site)})"
+    if resolved.method is not None:
+        # verified above as a plain function; the file gets the method that checks the frozen attributes
+        fm = resolved.method
+        source = emit_method(name, fm.class_def.name, resolved.def_name, fm.instance.origin, lowered, specs,
+                             fallback)
+        call_text = f"self.{call_text}"
     sr.replacement = Replacement(name, source, resolved.insert_after_line, resolved.indent,
                                  (site.call.lineno, site.call.col_offset, site.call.end_lineno,
                                   site.call.end_col_offset), call_text)
     replacements[dedupe_key] = sr.replacement
     return sr
+
+
+def _fallback_call(module, site: Site, params: list[str]) -> str:
+    """The site's own call with the method's parameters as inputs: what a converted method runs when the
+    instance's attributes are not the ones it was converted for."""
+    from .resolve import _source_of, used_names
+    parts = []
+    for a in site.call.args:
+        parts.append(f"[{', '.join(params)}]" if a is site.inp else _source_of(module, a))
+    for kw in site.call.keywords:
+        value = f"[{', '.join(params)}]" if kw.value is site.inp else _source_of(module, kw.value)
+        parts.append(f"{kw.arg}={value}" if kw.arg else f"**{value}")
+    free = set()
+    for node in [site.call.func] + [a for a in site.call.args if a is not site.inp] + \
+            [k.value for k in site.call.keywords if k.value is not site.inp]:
+        free |= used_names(node)
+    import builtins
+    local = sorted(n for n in free - set(module.top_names) - {"self"} if not hasattr(builtins, n))
+    if local:
+        raise Refusal("P104", f"the call reads {', '.join(local)} from the calling method; the converted method "
+                              "could not repeat it for an instance it was not converted for", site.call)
+    return f"{_source_of(module, site.call.func)}({', '.join(parts)})"
 
 
 def _check_inputs(site: Site, specs) -> None:

@@ -1,7 +1,8 @@
 """What a call site wraps, and what that needs from its module.
 
 Handles a module-level or nested def, a lambda, `functools.partial` with constant arguments (inline or
-bound to a name) and a factory closure (`clip = make_clipper(0.0, 1.0)`). Methods and callables
+bound to a name), a factory closure (`clip = make_clipper(0.0, 1.0)`) and a method `self._fn` of a
+module-level class (transpiler/instances.py freezes what `self` holds). Callables
 imported from other modules are refused with a reason for now.
 
 It also cuts the *slice* of the module that verification executes: the imports, constants and defs the
@@ -76,6 +77,7 @@ class Resolved:
     original_expr: str = ""                       # evaluates to the callable in the verification slice
     extra_source: str = ""                        # appended to the slice (a nested def, dedented)
     slice_roots: set[str] = field(default_factory=set)
+    method: object = None                         # instances.FrozenMethod when the callable is `self._fn`
 
 
 def _const(module: ModuleInfo, node, what: str):
@@ -101,7 +103,7 @@ def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gas
         return _resolve_partial(module, func, scope, call, written, top_stmt)
     if isinstance(func, gast.Attribute):
         if isinstance(func.value, gast.Name) and func.value.id == "self":
-            raise Refusal("P104", f"`{written}` is a method; methods are not converted yet", func)
+            return _method(module, func, scope, written)
         raise Refusal("P106", f"`{written}` is defined in another module; cross-module conversion is not "
                               "supported yet", func)
     if not isinstance(func, gast.Name):
@@ -178,6 +180,33 @@ def _factory(module, factory: gast.FunctionDef, fcall: gast.Call, stmt, written,
         raise Refusal("P107", f"cannot bind the factory's parameters {missing}", fcall)
     return Resolved(body[0], written, name, closure=closure, insert_after_line=stmt.end_lineno, indent="",
                     original_expr=name, slice_roots={name})
+
+
+def _method(module, func: gast.Attribute, scope, written) -> Resolved:
+    from .instances import Instance, checkable_repr, find_method, is_unknown, self_stores
+    fm = find_method(module, scope, func)
+    m, cls = fm.method, fm.class_def
+    stored = self_stores(m)
+    if stored:
+        raise Refusal("P226", f"`{cls.name}.{m.name}` assigns self.{sorted(stored)[0]}: a method that changes the "
+                              "instance's state between calls is not converted", m)
+    static = bool(m.decorator_list)     # find_method admits only @staticmethod
+    line = module.source.splitlines()[m.lineno - 1]
+    indent = line[:len(line) - len(line.lstrip())]
+    if fm.instance_name:
+        original, roots = f"{fm.instance_name}.{m.name}", {fm.instance_name}
+    elif static:
+        original, roots = f"{cls.name}.{m.name}", {cls.name}
+    else:
+        # no module-level instance to call it on: an instance holding the same attribute values, made
+        # without running __init__ (which may need what the module does not define at import)
+        attrs = {k: v for k, v in fm.instance.attrs if not is_unknown(v) and checkable_repr(v) is not None}
+        original = (f"(lambda o: (o.__dict__.update({attrs!r}), o.{m.name})[1])"
+                    f"({cls.name}.__new__({cls.name}))")
+        roots = {cls.name}
+    return Resolved(m, written, m.name, bound_positional=[] if static else [fm.instance],
+                    insert_after_line=m.end_lineno, indent=indent, original_expr=original,
+                    slice_roots=roots, method=fm)
 
 
 def _nested(module, d: gast.FunctionDef, enclosing: gast.FunctionDef, written) -> Resolved:

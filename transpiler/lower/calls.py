@@ -101,17 +101,22 @@ def _fold(fn, args, kwargs, node, what):
 
 def inline_helper(ctx, fn: gast.FunctionDef, args: list, kwargs: dict, node, closure: dict | None = None):
     """Lower a call to the user's own function by lowering its body with these argument values."""
+    from .expressions import lower_expr
     from .statements import lower_body
-    if fn.name in ctx.inline_stack:
-        raise Refusal("P213", f"`{fn.name}` is recursive; recursion is not converted", node)
+    name = getattr(fn, "name", None) or "lambda"      # module-level `_wrap = lambda a: ...` too
+    if fn in ctx.inline_stack:
+        raise Refusal("P213", f"`{name}` is recursive; recursion is not converted", node)
     values = bind_arguments(ctx, fn, args, kwargs, node)
-    ctx.inline_stack.append(fn.name)
-    ctx.scopes.append(Scope(dict(closure or {}), prefix=f"{fn.name.strip('_')}_"))
+    ctx.inline_stack.append(fn)
+    ctx.scopes.append(Scope(dict(closure or {}), prefix=f"{name.strip('_')}_"))
     finalize, ctx.finalize = ctx.finalize, None    # a helper's return is a value, not the site's output
     try:
         for k, v in values.items():
             ctx.assign(k, v)
-        returned, value = lower_body(ctx, fn.body)
+        if isinstance(fn, gast.Lambda):
+            returned, value = True, lower_expr(ctx, fn.body)
+        else:
+            returned, value = lower_body(ctx, fn.body)
     finally:
         ctx.finalize = finalize
         ctx.scopes.pop()

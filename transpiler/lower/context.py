@@ -31,11 +31,14 @@ class FunctionContext:
         self.used: set[str] = set(reserved) | set(keyword.kwlist) | {"tf"}
         self.findings = Findings()
         self.scopes: list[Scope] = [Scope()]
-        self.inline_stack: list[str] = []         # names of helpers being inlined (recursion guard)
+        self.inline_stack: list = []              # defs/lambdas of helpers being inlined (recursion guard)
         # value -> output expressions converted to Tout; set while lowering the wrapped function's own body
         # (not an inlined helper's), so that a `return` inside a run-time branch converts on its own path
         self.finalize = None
         self.loop_flags: list = []                # loops.LoopFlags of the run-time loops being lowered
+        # `self` attributes a converted method read, frozen at their conversion-time values:
+        # name -> repr, checked again at trace time by the generated method (see transpiler/instances.py)
+        self.frozen_attrs: dict[str, str] = {}
 
     # -- names ---------------------------------------------------------------------------------------
     def fresh(self, hint: str) -> str:

@@ -33,6 +33,9 @@ def _name(ctx, node: gast.Name):
     module = ctx.module
     if node.id in module.defs:
         return Callable_(f"user:{node.id}", module.defs[node.id])
+    bound = module.constants.assignments.get(node.id, [])
+    if len(bound) == 1 and isinstance(bound[0], gast.Lambda) and node.id not in module.constants.defined_elsewhere:
+        return Callable_(f"user:{node.id}", bound[0])
     q = module.imports.qualify(node)
     if q is not None:
         return resolve_qualified(q, node)

@@ -22,6 +22,7 @@ class LoweredFunction:
     body: list[str]                 # indented lines
     returns: str                    # the return expression
     notes: list[Diagnostic] = field(default_factory=list)
+    frozen_attrs: dict = field(default_factory=dict)   # `self` attribute -> repr it was converted for
 
 
 def input_params(resolved, n_inputs: int | None = None) -> list[str]:
@@ -73,7 +74,7 @@ def lower_function(module, resolved, specs: list[ArgSpec], api: str, tout: list[
             raise Refusal("P302", f"`{resolved.def_name}` returns None on this path", fn)
     exprs = list(result.exprs) if isinstance(result, Finished) else finalize(result)
     returns = ("[" + ", ".join(exprs) + "]") if tout_is_list else exprs[0]
-    return LoweredFunction(inputs, ctx.lines, returns, ctx.notes)
+    return LoweredFunction(inputs, ctx.lines, returns, ctx.notes, dict(ctx.frozen_attrs))
 
 
 def _return_node(fn):
