@@ -43,13 +43,28 @@ def _pad_widths(pw, rank, node):
     return widths
 
 
+def _pad_runtime_constant(ctx, x, widths, v, shape, node):
+    """`np.pad(a, 1, constant_values=big)` with `big` known only at run time (`h * w + 1`): one scalar,
+    stored in the array's dtype as NumPy's astype does (integers wrap, which tf.cast does too)."""
+    if v.rank != 0:
+        raise Refusal("P202", "constant_values known only at run time must be a scalar", node)
+    if np.dtype(v.dtype).kind not in "iub" and v.dtype != x.dtype:
+        raise Refusal("P202", f"a run-time {v.dtype} constant_values stored into a {x.dtype} array is not "
+                              "converted (NumPy's float-to-integer cast of NaN and overflow differs)", node)
+    fill = ctx.bind(code.cast(v.expr, v.dtype, x.dtype), "fill")
+    out = ctx.bind(f"tf.pad({x.expr}, {[list(w) for w in widths]}, constant_values={fill})", "padded")
+    return Tensor(out, x.dtype, shape, ident=new_ident())
+
+
 @lowering("numpy.pad", "tf.pad", status="partial",
           limits="modes constant, edge, reflect, symmetric, wrap (reflect_type='even'); pad widths known when "
                  "converting; other modes refused",
           samples=(S("{f}(x, 1)", x="a[m,n]"), S("{f}(x, ((1, 2), (0, 3)), constant_values=7)", x="a[m,n]"),
                    S("{f}(x, ((2, 1),), mode='edge')", x="a[m]"), S("{f}(x, (3, 5), mode='reflect')", x="a[m]"),
                    S("{f}(x, ((1, 4), (2, 0)), mode='symmetric')", x="a[m,n]"),
-                   S("{f}(x, 4, mode='wrap')", x="a[m,n]"), S("{f}(x, ((1, 2), (2, 1)), mode='reflect')", x="n[m,n]")))
+                   S("{f}(x, 4, mode='wrap')", x="a[m,n]"), S("{f}(x, ((1, 2), (2, 1)), mode='reflect')", x="n[m,n]"),
+                   S("{f}(x, 1, constant_values=x.shape[0] * x.shape[1] + 1)", x="n[m,n]"),
+                   S("{f}(x, (2, 1), constant_values=len(x) - 2)", x="bool|uint8[m]")))
 def pad(ctx, args, kwargs, node):
     kwargs = dict(kwargs)
     mode_v = kwargs.pop("mode", args[2] if len(args) > 2 else Static("constant"))
@@ -69,6 +84,8 @@ def pad(ctx, args, kwargs, node):
         raise Refusal("P205", "np.pad(reflect_type='odd') is not converted", node)
     shape = tuple(None if d is None else d + a + b for d, (a, b) in zip(x.shape, widths))
     x = ctx.materialize(x, "x")
+    if mode == "constant" and isinstance(p["constant_values"], Tensor):
+        return _pad_runtime_constant(ctx, x, widths, p["constant_values"], shape, node)
     if mode == "constant":
         vals = np.broadcast_to(np.asarray(static(p["constant_values"], "constant_values", node)), (x.rank, 2))
         with np.errstate(all="ignore"):
