@@ -155,6 +155,9 @@ def convert(
                                            help="Time limit of the verification of one site.")] = 120.0,
     jobs: Annotated[Optional[int], typer.Option("--jobs", "-j", min=1, metavar="N", show_default=False,
                                                 help=_JOBS_HELP)] = None,
+    prove: Annotated[bool, typer.Option("--prove", help="Also prove, per converted site: no py_function op "
+                                        "left, SavedModel reload in a fresh process, XLA, tf.data, static "
+                                        "shapes, Ray (if installed); in the report's `proofs`.")] = False,
 ) -> None:
     config = _load_config(paths)
     signatures = {**config.signatures, **parse_signature_options(signature or [])}
@@ -162,6 +165,8 @@ def convert(
         if target is not None and not target.parent.is_dir():
             raise typer.BadParameter(f"the directory of {target} does not exist", param_hint=option)
     options = dict(examples=examples or config.examples or 50, seed=seed, verify=verify, verify_timeout=timeout)
+    if prove:
+        options["prove"] = True
     started = time.monotonic()
     try:
         outcomes, file_results, scanned = _run(paths, config, signatures, options, jobs)

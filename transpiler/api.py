@@ -10,13 +10,16 @@ from .diagnostics import ConversionError, Diagnostic, Refusal
 
 
 def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed: int = 0,
-            timeout: float = 60.0, api: str = "tf.numpy_function"):
+            timeout: float = 60.0, api: str = "tf.numpy_function", prove: bool = False):
     """Return a tf.function equivalent to `fn` (a NumPy function) for `signature`.
 
     The result's dtypes are NumPy's (as `tf.numpy_function` with matching Tout would give). Raises
     ConversionError carrying the diagnostics when the conversion is refused. The generated code is
     in `.source`; with verify=True it has been checked against `fn` through tf.numpy_function.
+    With prove=True, `.proofs` holds the portability proofs of transpiler/prove ({name: {status, detail}}).
     """
+    if prove and not verify:
+        raise ValueError("prove=True needs verify=True: the proofs compare with the original")
     import tensorflow as tf
 
     from .lower.function import lower_function
@@ -67,8 +70,9 @@ def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed
             args = ", ".join([repr(a) for a in bound_pos] + [f"{k}={v!r}" for k, v in bound_kw.items()])
             original_slice += "\nimport functools as _functools\n"
             expr = f"_functools.partial({target.__name__}, {args})"
-        verdict = verify_site(VerifyJob(original_slice, expr, src, name, api, tout, is_list,
-                                        [[s.dtype, list(s.shape)] for s in specs], examples, seed, timeout))
+        job = VerifyJob(original_slice, expr, src, name, api, tout, is_list,
+                        [[s.dtype, list(s.shape)] for s in specs], examples, seed, timeout)
+        verdict = verify_site(job)
         if verdict.get("status") != "passed":
             raise ConversionError([Diagnostic("P401", "verification: " + str(verdict.get("message")), d.lineno,
                                               d.col_offset, path)])
@@ -77,6 +81,9 @@ def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed
     exec(compile(src, f"<pyfunc2tf {name}>", "exec"), namespace)
     native = namespace[name]
     native.source = src
+    if prove:
+        from .prove import prove_site
+        native.proofs = prove_site(job, timeout=max(timeout, 60.0))
     return native
 
 

@@ -94,6 +94,9 @@ def render_site(site: SiteResult) -> list[str]:
         if counterexample:
             lines.append("    " + render_counterexample(counterexample))
     lines += [f"    {_located(n, site.file)} ({n.severity})" for n in site.notes]
+    if site.proofs:
+        from .prove import summary_line
+        lines.append(f"    proofs: {summary_line(site.proofs)}")
     return lines
 
 

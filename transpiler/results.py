@@ -32,6 +32,8 @@ class SiteResult:
     verification: dict = field(default_factory=dict)
     replacement: Replacement | None = None
     timings: dict = field(default_factory=dict)
+    # --prove: {name: {"status": "passed" | "failed" | "skipped", "detail": ...}} (transpiler/prove), else {}
+    proofs: dict = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return {
@@ -44,6 +46,7 @@ class SiteResult:
             "replacement": self.replacement.name if self.replacement else None,
             "generated_source": self.replacement.source if self.replacement else None,
             "timings": self.timings,
+            "proofs": self.proofs,
         }
 
 

@@ -1,0 +1,53 @@
+"""Proof: `tf.function(jit_compile=True)` compiles the function and gives the original's outputs; or the op
+that blocks XLA, read from the compiler's error.
+
+XLA says which ops it cannot compile in two ways: ops with no XLA kernel ("Detected unsupported operations ...:
+AsString (No registered 'AsString' OpKernel for XLA_CPU_JIT devices ...)"), and ops whose output shape depends
+on values ("Input 1 to node `range` with op Range must be a compile-time constant").
+"""
+from __future__ import annotations
+
+import re
+from typing import Callable
+
+import tensorflow as tf
+
+from . import FAILED, PASSED, proof
+from .context import ProofContext
+from ..verify.checker import _as_outcome
+from ..verify.describe import short_error
+
+_NO_KERNEL = re.compile(r"No registered '(\w+)' OpKernel for XLA")
+_UNSUPPORTED_LIST = re.compile(r"Detected unsupported operations[^:]*:\s*(\w+) \(")
+_NOT_CONSTANT = re.compile(r"with op (\w+) must be a compile-time constant")
+_OP_IS_NOT = re.compile(r"op (\w+) is not (?:supported|compilable)", re.IGNORECASE)
+
+
+def blocking_ops(message: str) -> list[str]:
+    """The op types an XLA compilation error names, in order of appearance, without repeats."""
+    ops = []
+    for pattern in (_NO_KERNEL, _UNSUPPORTED_LIST, _NOT_CONSTANT, _OP_IS_NOT):
+        ops += [m.group(1) for m in pattern.finditer(message)]
+    return list(dict.fromkeys(ops))
+
+
+def prove(fn: Callable, ctx: ProofContext) -> dict:
+    compiled = tf.function(fn, input_signature=ctx.specs, jit_compile=True, autograph=False)
+    for i, (inputs, expected) in enumerate(zip(ctx.inputs, ctx.expected)):
+        try:
+            result = compiled(*ctx.tensors(inputs))
+        except Exception as exc:   # noqa: BLE001 - what XLA raises is the finding
+            ops = blocking_ops(str(exc))
+            if ops:
+                outcome = proof(FAILED, f"XLA cannot compile it: blocked by op{'s' if len(ops) > 1 else ''} "
+                                        f"{', '.join(ops)}")
+                outcome["short"] = "blocked by " + ", ".join(ops)
+                outcome["blocking_ops"] = ops
+                return outcome
+            return proof(FAILED, f"jit_compile=True failed on input {i}: {short_error(exc)}")
+        why = ctx.mismatch(expected, _as_outcome(result))
+        if why:
+            return proof(FAILED, f"compiled with XLA, but on input {i} it differs from the original: {why}")
+    return proof(PASSED, f"compiled with jit_compile=True; {ctx.agreement()} as the original on "
+                         f"{len(ctx.inputs)} inputs")
+
