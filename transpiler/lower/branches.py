@@ -69,6 +69,13 @@ def join(ctx, a, b, what: str, node) -> Joined:
         parts = [join(ctx, x, y, f"{what}[{i}]", node) for i, (x, y) in enumerate(zip(a.items, b.items))]
         return Joined(Seq(tuple(p.value for p in parts), a.kind), [e for p in parts for e in p.left],
                       [e for p in parts for e in p.right], [n for p in parts for n in p.names])
+    from .lists import LoopList, join as join_lists
+    if isinstance(a, LoopList) and isinstance(b, LoopList):
+        out = join_lists(ctx, a, b, what, node)
+        if a.expr == b.expr:
+            return Joined(out.with_(expr=a.expr), [], [], [])
+        name = ctx.fresh(what if what.isidentifier() else "items")
+        return Joined(out.with_(expr=name), [a.expr], [b.expr], [name])
     ta, tb = _as_tensor(a, what, node), _as_tensor(b, what, node)
     if (ta.dtype, ta.weak) != (tb.dtype, tb.weak):
         raise Refusal("P224", f"`{what}` is {_kind(ta)} on one path and {_kind(tb)} on the other: NumPy's "

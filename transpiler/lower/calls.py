@@ -36,6 +36,10 @@ def lower_call(ctx, node: gast.Call):
 
 def call_value(ctx, callee, args, kwargs, node):
     from opmap import REGISTRY, UNSUPPORTED
+    from .lists import ArrayList, call_with_list
+    if isinstance(callee, Callable_) and not callee.qualname.startswith("user:") and \
+            any(isinstance(a, ArrayList) for a in list(args) + list(kwargs.values())):
+        return call_with_list(ctx, callee.qualname, args, kwargs, node)   # a list of run-time length
     if isinstance(callee, Static) and isinstance(callee.value, type) and issubclass(callee.value, np.generic):
         return REGISTRY["numpy.dtype_constructor"].lower(ctx, [Static(np.dtype(callee.value))] + args, kwargs, node)
     if isinstance(callee, Module_):

@@ -19,7 +19,8 @@ import gast
 from ..diagnostics import Refusal
 from . import code
 from .branches import _as_tensor, _same, lower_block, lower_condition
-from .values import Static, Tensor, Unbound
+from .lists import LoopList, after_loop, appended_lists, initial, loop_entry
+from .values import Seq, Static, Tensor, Unbound
 
 MAX_PASSES = 4
 _loop_ids = itertools.count(1)
@@ -144,11 +145,18 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
         entry[flags.brk] = Static(False)
     entry.update({n: before[n] for n in assigned_names(body) if n in before
                   and not isinstance(before[n], Unbound)})
+    # lists that get items in the body: a TensorArray carried by the loop (lists.py)
+    lists = {n for n in appended_lists(body) if n in before and isinstance(before[n], (Seq, LoopList))}
+    entry.update({n: before[n] if isinstance(before[n], LoopList) else loop_entry(n, before[n], stmt)
+                  for n in lists})
     shapes: dict = {}
     for _ in range(MAX_PASSES):
-        carried = {k: _as_tensor(v, _shown(k), stmt) for k, v in entry.items()}
+        carried = {k: v if k in lists else _as_tensor(v, _shown(k), stmt) for k, v in entry.items()}
         params = {k: ctx.fresh(_hint(k)) for k in carried}
-        holders = {k: t.with_(expr=params[k], shape=shapes.get(k, t.shape)) for k, t in carried.items()}
+        holders = {k: t.with_(expr=params[k], **({"item_shape": shapes.get(k, t.item_shape),
+                                                   "dtype": shapes.get((k, "dtype"), t.dtype)} if k in lists
+                                                  else {"shape": shapes.get(k, t.shape)}))
+                   for k, t in carried.items()}
 
         def run_body():
             ctx.scope.values.update(holders)
@@ -179,6 +187,17 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
             continue
         changed = False
         for k, h in holders.items():
+            if k in lists:
+                out = after[k]
+                if not isinstance(out, LoopList) or out.dtype is None:
+                    raise Refusal("P227", f"`{k}` is a list this loop should append to, but the lowering sees no "
+                                          "item appended", stmt)
+                if h.dtype is None or out.item_shape != h.item_shape:
+                    shapes[(k, "dtype")] = out.dtype
+                    shapes[k] = out.item_shape if h.item_shape is None else tuple(
+                        a if a == b else None for a, b in zip(h.item_shape, out.item_shape))
+                    changed = changed or shapes[k] != h.item_shape or h.dtype is None
+                continue
             out = _as_tensor(after[k], _shown(k), stmt)
             if (out.dtype, out.weak) != (h.dtype, h.weak) or out.rank != h.rank or out.eager != h.eager:
                 raise Refusal("P225", f"`{_shown(k)}` is {_kind(h)} before this loop and {_kind(out)} after "
@@ -190,7 +209,7 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
             break
     else:
         raise Refusal("P225", "the shapes carried by this loop do not settle", stmt)
-    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block)
+    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists)
 
 
 def lower_condition_not_broken(ctx, pred, flags):
@@ -204,7 +223,7 @@ def lower_condition_not_broken(ctx, pred, flags):
     return Tensor(f"tf.math.logical_and({not_broken.expr}, {pred.expr})", "bool", (), weak=True)
 
 
-def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block):
+def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists):
     keys = list(carried)
     plist = ", ".join(params[k] for k in keys)
     cond_fn, body_fn = ctx.fresh("loop_cond"), ctx.fresh("loop_body")
@@ -213,12 +232,15 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
     ctx.emit(f"    return {test_block.value.expr}")
     ctx.emit(f"def {body_fn}({plist}):")
     ctx.lines.extend(body_block.lines)
-    outs = [code.cast(_as_tensor(body_block.values[k], _shown(k), stmt).expr, holders[k].dtype, holders[k].dtype)
+    outs = [body_block.values[k].expr if k in lists else
+            code.cast(_as_tensor(body_block.values[k], _shown(k), stmt).expr, holders[k].dtype, holders[k].dtype)
             for k in keys]
     ctx.emit(f"    return ({''.join(o + ', ' for o in outs)})")
     results = [ctx.fresh(_hint(k)) for k in keys]
-    inits = "".join(carried[k].expr + ", " for k in keys)
-    invariants = "".join(f"tf.TensorShape({list(holders[k].shape)}), " for k in keys)
+    inits = "".join((initial(holders[k]) if k in lists and carried[k].expr == "<unset>" else carried[k].expr)
+                    + ", " for k in keys)
+    invariants = "".join("tf.TensorShape(None), " if k in lists else f"tf.TensorShape({list(holders[k].shape)}), "
+                         for k in keys)
     ctx.emit(f"{''.join(r + ', ' for r in results)}= tf.while_loop({cond_fn}, {body_fn}, ({inits}), "
              f"shape_invariants=({invariants}))")
     values = dict(before)
@@ -226,9 +248,12 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
         if name not in before:
             values[name] = Unbound(name)         # bound only if the body ran: Python may raise after
     for k, r in zip(keys, results):
-        values[k] = holders[k].with_(expr=r)
+        if k in lists and carried[k].expr == "<unset>":
+            values[k] = after_loop(ctx, k, r, holders[k])     # the list's items, stacked
+        else:
+            values[k] = holders[k].with_(expr=r)
     for k in list(values):
-        if k.startswith("<"):
+        if k.startswith(("<break", "<continue", "<counter")):
             del values[k]
     ctx.scope.values = values
     return False, None
@@ -239,6 +264,8 @@ def _shown(key: str) -> str:
 
 
 def _hint(key: str) -> str:
+    if key.startswith("<comprehension"):
+        return "items"
     return "i" if key == "<counter>" else "broke" if key.startswith("<break") else key
 
 

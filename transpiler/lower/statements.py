@@ -110,8 +110,30 @@ def lower_statement(ctx, stmt) -> tuple[bool, object]:
 def _expression_statement(ctx, call: gast.Call):
     """A call whose result is dropped: only pure calls can be dropped, mutators must be refused."""
     from .names_io import side_effect_reason
+    if _list_append(ctx, call):
+        return None
     reason = side_effect_reason(ctx, call)
     if reason:
         raise Refusal("P221", reason, call)
     lower_expr(ctx, call)
     return None
+
+
+def _list_append(ctx, call: gast.Call) -> bool:
+    """`X.append(v)` on a list the lowering holds: a loop's TensorArray, or a list of known length (whose
+    new value is rebound; refused when another name holds the same list, which would not see the item)."""
+    from .lists import LoopList, append
+    f = call.func
+    if not (isinstance(f, gast.Attribute) and f.attr == "append" and isinstance(f.value, gast.Name)
+            and len(call.args) == 1 and not call.keywords):
+        return False
+    name, lst = f.value.id, ctx.lookup(f.value.id)
+    if isinstance(lst, LoopList):
+        append(ctx, name, lst, lower_expr(ctx, call.args[0]), call)
+        return True
+    if isinstance(lst, Seq) and lst.kind == "list":
+        if any(v is lst for k, v in ctx.scope.values.items() if k != name):
+            raise Refusal("P231", f"`{name}` is also held by another name, which would see this append", call)
+        ctx.assign(name, Seq(lst.items + (lower_expr(ctx, call.args[0]),), "list"))
+        return True
+    return False

@@ -42,6 +42,9 @@ def lower_for(ctx, stmt: gast.For):
     if range_args is not None:
         return lower_dynamic_for(ctx, stmt, None, range_args)
     iterable = lower_expr(ctx, stmt.iter)
+    from .lists import ArrayList
+    if isinstance(iterable, ArrayList):
+        iterable = iterable.stacked          # a run-time list's items are its stacked rows
     if isinstance(iterable, Tensor) and iterable.rank >= 1 and (
             iterable.shape[0] is None or any(jumps(s) for s in stmt.body)):
         return lower_dynamic_for(ctx, stmt, iterable)
@@ -77,6 +80,12 @@ def _runtime_range(ctx, node):
 def lower_comprehension(ctx, node: gast.ListComp):
     from .assignment import assign_target
     from .expressions import lower_expr, truth
+    from .lists import runtime_comprehension
+    if _runtime_range(ctx, node.generators[0].iter) is not None:  # a tf.while_loop building a TensorArray
+        return runtime_comprehension(ctx, node)
+    first = lower_expr(ctx, node.generators[0].iter)    # evaluated once, in the enclosing scope
+    if isinstance(first, Tensor) and first.rank >= 1 and first.shape[0] is None:
+        return runtime_comprehension(ctx, node)
     results = []
 
     def run(generators):
@@ -86,7 +95,8 @@ def lower_comprehension(ctx, node: gast.ListComp):
         gen = generators[0]
         if gen.is_async:
             raise Refusal("P222", "async comprehensions", node)
-        for item in static_items(ctx, lower_expr(ctx, gen.iter), node):
+        iterable = first if gen is node.generators[0] else lower_expr(ctx, gen.iter)
+        for item in static_items(ctx, iterable, node):
             assign_target(ctx, gen.target, item, node)
             keep = True
             for cond in gen.ifs:

@@ -43,7 +43,10 @@ DISCRETE_SHARE = 0.5      # an element is discrete when its pooled draws take at
 FROZEN_MAX_SHARE = 0.8    # the original's commonest outcome below this share: a replacement mode that never varies fails
 
 # Op types that draw random numbers (stateful, or stateless fed by a stateful seed).
-_RANDOM_OP_PREFIXES = ("Random", "Stateful", "StatelessRandom", "StatelessMultinomial", "StatelessParameterized",
+# "Stateful" alone would also match StatefulPartitionedCall (any call of a function with state, e.g. a
+# tf.while_loop carrying a TensorArray), which draws nothing
+_RANDOM_OP_PREFIXES = ("Random", "StatefulRandom", "StatefulStandardNormal", "StatefulTruncatedNormal",
+                       "StatefulUniform", "StatelessRandom", "StatelessMultinomial", "StatelessParameterized",
                        "StatelessTruncated")
 _RANDOM_OPS = {"Multinomial", "TruncatedNormal", "ParameterizedTruncatedNormal", "RngReadAndSkip",
                "RngSkip", "StatelessRandomUniformFullInt"}

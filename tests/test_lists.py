@@ -1,0 +1,116 @@
+"""Lists built at run time: `append` in run-time loops and comprehensions over run-time ranges or rows become a
+TensorArray; each converted function is run against the original, and the refusals are checked."""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from transpiler import ConversionError, convert
+
+F32 = lambda *v: np.array(v, np.float32)
+
+
+def same(fn, signature, *inputs_list):
+    native = convert(fn, signature=signature, verify=False)
+    for inputs in inputs_list:
+        inputs = inputs if isinstance(inputs, tuple) else (inputs,)
+        expected = np.asarray(fn(*[np.array(i) for i in inputs]))
+        got = native(*inputs).numpy()
+        assert got.dtype == expected.dtype and got.shape == expected.shape, (inputs, expected, got)
+        np.testing.assert_allclose(got, expected, rtol=1e-6, equal_nan=True)
+    return native
+
+
+def refused(fn, signature, code, words):
+    with pytest.raises(ConversionError) as e:
+        convert(fn, signature=signature, verify=False)
+    [d] = e.value.diagnostics
+    assert d.code == code and words in d.message, (d.code, d.message)
+
+
+def test_comprehension_over_a_run_time_range_stacks_frames():
+    def frames(wave):
+        window = np.hanning(4).astype(np.float32)
+        return np.stack([wave[i:i + 4] * window for i in range(0, len(wave) - 4 + 1, 2)])
+    native = same(frames, "float32[None]", F32(*range(4)), F32(*range(9)), F32(*range(10)))
+    assert "tf.TensorArray" in native.source
+    with pytest.raises(ValueError):                       # NumPy: need at least one array to stack
+        frames(F32(1, 2))
+    with pytest.raises(tf.errors.InvalidArgumentError):   # and so does the conversion
+        native(F32(1, 2))
+
+
+def test_comprehension_with_a_filter_over_rows_and_stack_axis():
+    def f(x):
+        return np.stack([r * 2 for r in x if r.sum() > 0], axis=1)
+    same(f, "float32[None,3]", np.array([[1, 2, 3], [-1, -1, 0], [0, 0, 1]], np.float32),
+         np.array([[1, 0, 0]], np.float32))
+
+
+def test_append_in_a_loop_over_rows_with_branches():
+    def f(x):
+        out = []
+        for row in x:
+            if row.max() > 1:
+                out.append(row / row.max())
+            else:
+                out.append(row)
+        return np.concatenate(out)
+    same(f, "float32[None,2]", np.array([[1, 4], [0.5, 0.25], [3, 3]], np.float32))
+
+
+def test_python_scalars_appended_take_numpys_defaults():
+    def f(x):
+        counts = []
+        for i in range(x.shape[0]):
+            counts.append(int((x[i] > 0).sum()))
+        return np.array(counts)               # Python ints: int64, as np.array([1, 2]) gives
+    native = same(f, "float32[None,None]", np.array([[1, -1, 2], [0, 0, 0]], np.float32))
+    assert native(np.ones((3, 2), np.float32)).dtype == tf.int64
+
+
+def test_append_in_a_while_loop_and_len():
+    def f(x):
+        parts = []
+        k = 0
+        while k < len(x):
+            parts.append(x[k:k + 2].sum())
+            k += 2
+        return np.asarray(parts) / len(parts)
+    same(f, "float64[None]", np.arange(5.0), np.arange(1.0))
+
+
+def test_list_of_known_length_appends_are_unrolled():
+    def f(x):
+        out = []
+        for k in range(3):
+            out.append(x * k)
+        return np.stack(out, axis=-1)
+    same(f, "int32[None]", np.array([1, -2, 3], np.int32))
+
+
+def test_refusals():
+    def mixed(x):
+        out = []
+        for r in x:
+            out.append(r)
+            out.append(1.0)
+        return np.array(out)
+    refused(mixed, "float32[None]", "P225", "float32 and float64")
+
+    def started(x):
+        out = [x[0]]
+        for r in x:
+            out.append(r)
+        return np.array(out)
+    refused(started, "float32[None]", "P227", "empty before the loop")
+
+    def summed(x):
+        return sum([r for r in x])
+    refused(summed, "float32[None]", "P227", "run-time length")
+
+    def aliased(x):
+        a = []
+        b = a
+        a.append(x)
+        return np.stack(b)
+    refused(aliased, "float32[None]", "P231", "another name")
