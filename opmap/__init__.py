@@ -4,7 +4,7 @@ Importing this package registers every entry. `REGISTRY` maps canonical names to
 `UNSUPPORTED` maps names to the reason they are refused; `table_rows()` is what `pyfunc2tf ops` prints.
 """
 from .registry import REGISTRY, UNSUPPORTED, OpEntry  # noqa: F401
-from . import ufuncs, numpy_functions, shape_ops, reductions, linalg, ndarray_methods, builtins_math, sorting, nan_ops, random_ops, creation, shape_more, linalg_more, fft, ufunc_methods, selection, searching, unsupported  # noqa: F401,E402
+from . import ufuncs, numpy_functions, shape_ops, reductions, linalg, ndarray_methods, builtins_math, sorting, nan_ops, random_ops, creation, shape_more, linalg_more, fft, ufunc_methods, selection, searching, statistics, unsupported  # noqa: F401,E402
 
 
 def table_rows() -> list[dict]:
