@@ -11,7 +11,7 @@ SIGNATURES := --signature '_read_pcm=string[]' \
               --signature '_standardize=float32[None]' \
               --signature '_score_to_target=int64[]'
 
-.PHONY: demo test clean
+.PHONY: demo test bench clean
 
 # File targets: a second `make` reuses the environment; editing pyproject.toml reinstalls.
 $(BIN)/python:
@@ -37,6 +37,15 @@ demo: $(VENV)/.installed
 	@echo
 	@echo "== 3. The converted SavedModel runs in a fresh process; the original does not"
 	TF_CPP_MIN_LOG_LEVEL=3 $(BIN)/python examples/prove_savedmodel.py $(DEMO_DIR)/audio_pipeline.py $(EXAMPLE)
+
+$(VENV)/.installed-bench: $(VENV)/.installed
+	$(BIN)/python -m pip install -e '.[bench]'
+	touch $@
+
+# Speed of converted code vs the py_function originals and hand-written versions (needs ../shared/corpus);
+# writes benchmarks/results/cpu.md, .json, .png. Not part of `make test`.
+bench: $(VENV)/.installed-bench
+	$(BIN)/python -m benchmarks.run
 
 test: $(VENV)/.installed-test
 	$(BIN)/python -m pytest -q

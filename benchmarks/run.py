@@ -1,0 +1,324 @@
+"""Benchmark: converted code against the original py_function and a hand-written native version.
+
+    .venv/bin/python -m benchmarks.run [--only NAME,...] [--rounds N] [--out DIR] [--label cpu]
+
+For each case of the shared corpus that the tool should convert (../shared/corpus/cases.toml, references in
+../shared/corpus/refs/) and for the project's example (examples/audio_pipeline.py, reference in
+benchmarks/refs/), the tool converts a temporary copy (`pyfunc2tf convert COPY --write --signature ...
+--report`); the report gives the transpile and verification time of each site. A worker process per case
+(benchmarks/worker.py) then times the original, the converted and the reference entry on one input (the
+largest the case describes): per call inside tf.function, per call with jit_compile=True (XLA), and the
+elements per second of a tf.data pipeline map(num_parallel_calls=AUTOTUNE).batch(64).
+
+Writes DIR/LABEL.md (a table, the geometric means), DIR/LABEL.json (every number) and DIR/LABEL.png (a plot).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.cases import ROOT, all_cases, fixed_shapes
+
+TOOL = [sys.executable, "-m", "cli"]
+VARIANTS = ("original", "converted", "reference")
+
+
+def geomean(values) -> float | None:
+    values = [v for v in values if v is not None and v > 0 and math.isfinite(v)]
+    return math.exp(sum(math.log(v) for v in values) / len(values)) if values else None
+
+
+def convert_case(case: dict, work: Path, timeout: float) -> dict:
+    """Convert a copy of the case; {"file", "converted", "sites": [...], "tool_s", "error"}."""
+    src = Path(case["file"])
+    (work / "orig").mkdir(parents=True)
+    (work / "conv").mkdir(parents=True)
+    shutil.copy(src, work / "orig" / src.name)
+    target = work / "conv" / src.name
+    shutil.copy(src, target)
+    report = work / "report.json"
+    cmd = TOOL + ["convert", str(target), "--write", "--report", str(report), "--jobs", "1"]
+    for fn, spec in case["signature"].items():
+        cmd += ["--signature", f"{fn}={spec}"]
+    t0 = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout)
+        error = None if done.returncode in (0, 1) else (done.stderr or done.stdout).strip()[-300:]
+    except subprocess.TimeoutExpired:
+        error = f"the tool did not finish within {timeout:.0f} s"
+    result = {"orig": str(work / "orig" / src.name), "conv": str(target), "tool_s": time.perf_counter() - t0,
+              "error": error, "sites": []}
+    if report.exists():
+        for site in json.loads(report.read_text())["sites"]:
+            wanted = site["function"].rsplit(".", 1)[-1] in case["pyfuncs"]
+            timings = site.get("timings") or {}
+            total, verify = timings.get("total_s"), timings.get("verify_s")
+            result["sites"].append({
+                "function": site["function"], "status": site["status"], "wanted": wanted,
+                "codes": [r["code"] for r in site.get("reasons", [])],
+                "transpile_s": None if total is None else max(total - (verify or 0.0), 0.0),
+                "verify_s": verify, "examples": (site.get("verification") or {}).get("examples")})
+    wanted = [s for s in result["sites"] if s["wanted"]]
+    result["converted"] = bool(wanted) and all(s["status"] == "converted" for s in wanted)
+    return result
+
+
+def time_case(case: dict, files: dict, args, work: Path) -> dict:
+    request = {"case": {**case, "inputs": fixed_shapes(case)}, "files": files, "rounds": args.rounds,
+               "min_s": args.min_s, "elements": args.elements}
+    path = work / "request.json"
+    path.write_text(json.dumps(request))
+    env = dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3", PYTHONHASHSEED="0")
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(ROOT), env.get("PYTHONPATH", "")) if p)
+    try:
+        done = subprocess.run([sys.executable, "-m", "benchmarks.worker", str(path)], cwd=work, env=env,
+                              capture_output=True, text=True, timeout=args.case_timeout)
+    except subprocess.TimeoutExpired:
+        return {"error": f"timing did not finish within {args.case_timeout} s"}
+    for line in reversed(done.stdout.strip().splitlines()):
+        if line.startswith("{"):
+            return json.loads(line)
+    return {"error": f"the worker failed: {done.stderr.strip()[-300:]}"}
+
+
+def run_case(case: dict, args, work: Path) -> dict:
+    row = {"name": case["name"]}
+    conv = convert_case(case, work, args.tool_timeout)
+    row["conversion"] = conv
+    files = {"original": conv["orig"], "reference": case.get("ref")}
+    if conv["converted"] and not conv["error"]:
+        files["converted"] = conv["conv"]
+    row["timing"] = time_case(case, files, args, work)
+    return row
+
+
+# -- output ------------------------------------------------------------------------------------------------------
+
+def _us(seconds) -> str:
+    return "–" if seconds is None else f"{seconds * 1e6:,.0f}"
+
+
+def _ratio(a, b) -> float | None:
+    return a / b if a is not None and b else None
+
+
+def _x(value) -> str:
+    return "–" if value is None else f"{value:.2f}"
+
+
+def _k(value) -> str:
+    return "–" if value is None else f"{value / 1000:,.1f}k"
+
+
+def summarize(rows: list[dict]) -> dict:
+    conv_ref, data_ratio, xla_ref, call_speedup, verify, transpile = [], [], [], [], [], []
+    for row in rows:
+        t = row.get("timing", {})
+        call, data, xla = t.get("call_s", {}), t.get("data_eps", {}), t.get("xla_s", {})
+        conv_ref.append(_ratio(call.get("converted"), call.get("reference")))
+        data_ratio.append(_ratio(data.get("converted"), data.get("original")))
+        xla_ref.append(_ratio(xla.get("converted"), xla.get("reference")))
+        call_speedup.append(_ratio(call.get("original"), call.get("converted")))
+        for site in row["conversion"]["sites"]:
+            if site["wanted"] and site["status"] == "converted":
+                verify.append(site["verify_s"])
+                transpile.append(site["transpile_s"])
+    verify = [v for v in verify if v is not None]
+    return {
+        "converted_vs_reference_time": geomean(conv_ref),
+        "tfdata_throughput_converted_vs_original": geomean(data_ratio),
+        "xla_converted_vs_reference_time": geomean(xla_ref),
+        "call_speedup_vs_original": geomean(call_speedup),
+        "verify_s_per_site_geomean": geomean(verify),
+        "verify_s_per_site_mean": sum(verify) / len(verify) if verify else None,
+        "verify_s_per_site_max": max(verify) if verify else None,
+        "transpile_s_per_site_geomean": geomean(transpile),
+        "cases_timed": sum(1 for r in conv_ref if r is not None),
+        "sites_converted": len(verify),
+    }
+
+
+def render_markdown(rows: list[dict], summary: dict, meta: dict) -> str:
+    lines = [f"# Benchmark: {meta['label']}", "",
+             f"{meta['date']} on {meta['machine']}; TensorFlow {meta['tensorflow']}; {meta['rounds']} rounds "
+             f"(medians), tf.data {meta['elements']} elements per pass. Conditions: {meta['conditions']}", "",
+             "Times are per call, in microseconds, of the case's entry function inside `tf.function` "
+             "(*call*) and with `jit_compile=True` (*XLA*); *tf.data* is elements per second through "
+             "`map(num_parallel_calls=AUTOTUNE).batch(64)`. orig = the py_function original, conv = the "
+             "converted code, ref = the hand-written native version. *conv/ref* is a time ratio (lower is "
+             "better, 1.00 = as fast as by hand); *data ×orig* is the converted pipeline's throughput over the "
+             "original's. Transpile and verify are seconds per converted site (verify at the default 50 "
+             "examples, its process start and TensorFlow import included).", "",
+             "| case | input | call orig | call conv | call ref | conv/ref | XLA conv | XLA ref | "
+             "tf.data orig | tf.data conv | tf.data ref | data ×orig | transpile s | verify s |",
+             "|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for row in rows:
+        t, conv = row.get("timing", {}), row["conversion"]
+        call, xla, data = t.get("call_s", {}), t.get("xla_s", {}), t.get("data_eps", {})
+        sites = [s for s in conv["sites"] if s["wanted"] and s["status"] == "converted"]
+        shapes = " ".join("×".join(map(str, s)) or "scalar" for s in t.get("input_shapes", []))
+        if not conv["converted"]:
+            codes = sorted({c for s in conv["sites"] if s["wanted"] for c in s["codes"]})
+            why = conv["error"] or ("refused: " + ", ".join(codes) if codes else "not converted")
+            lines.append(f"| {row['name']} | {shapes} | {_us(call.get('original'))} | ({why}) | "
+                         f"{_us(call.get('reference'))} | – | – | {_us(xla.get('reference'))} | "
+                         f"{_k(data.get('original'))} | – | {_k(data.get('reference'))} | – | – | – |")
+            continue
+        xla_conv = _us(xla.get("converted")) if xla.get("converted") else \
+            f"blocked: {t.get('xla_blocked', {}).get('converted', '?')}"
+        transpile = sum(s["transpile_s"] or 0 for s in sites) / len(sites)
+        verify = [s["verify_s"] for s in sites if s["verify_s"] is not None]
+        lines.append(
+            f"| {row['name']} | {shapes} | {_us(call.get('original'))} | {_us(call.get('converted'))} | "
+            f"{_us(call.get('reference'))} | {_x(_ratio(call.get('converted'), call.get('reference')))} | "
+            f"{xla_conv} | {_us(xla.get('reference'))} | {_k(data.get('original'))} | "
+            f"{_k(data.get('converted'))} | {_k(data.get('reference'))} | "
+            f"{_x(_ratio(data.get('converted'), data.get('original')))} | {transpile:.2f} | "
+            f"{(sum(verify) / len(verify)) if verify else float('nan'):.2f} |")
+        if t.get("error"):
+            lines.append(f"| {row['name']} | timing failed: {t['error'][:200]} |" + " |" * 12)
+    s = summary
+    blocked = sorted({f"{r['name']}: {b}" for r in rows for v, b in r.get("timing", {}).get("xla_blocked", {}).items()
+                      if v == "original"})
+    lines += ["", "Geometric means over the cases timed "
+              f"({s['cases_timed']} cases, {s['sites_converted']} converted sites):", "",
+              f"- converted vs hand-written, time per call: **×{_x(s['converted_vs_reference_time'])}** "
+              "(target ≤ 1.10)",
+              f"- tf.data throughput, converted vs py_function original: "
+              f"**×{_x(s['tfdata_throughput_converted_vs_original'])}** (target ≥ 4)",
+              f"- verification per site: **{_x(s['verify_s_per_site_geomean'])} s** geometric mean, "
+              f"{_x(s['verify_s_per_site_mean'])} s mean, {_x(s['verify_s_per_site_max'])} s max (target ≤ 3 s); "
+              f"of which starting Python and importing TensorFlow alone takes {_x(meta.get('tf_import_s'))} s",
+              f"- call time, converted vs py_function original: ×{_x(s['call_speedup_vs_original'])} faster",
+              f"- XLA, converted vs hand-written: ×{_x(s['xla_converted_vs_reference_time'])}",
+              f"- transpile per site (without verification): {_x(s['transpile_s_per_site_geomean'])} s",
+              "", f"The original py_function never compiles with XLA ({len(blocked)} cases: "
+                  f"{'blocked by EagerPyFunc/PyFunc' if blocked else 'none timed'})."]
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows: list[dict], path: Path, label: str) -> str:
+    timed = [r for r in rows if r.get("timing", {}).get("call_s", {}).get("converted")]
+    try:
+        import matplotlib
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return _plot_fallback(timed, path)
+    names = [r["name"] for r in timed]
+    fig, (ax1, ax2) = plt.subplots(2, 1, figsize=(max(8, len(names) * 0.6), 9), constrained_layout=True)
+    width = 0.27
+    for i, v in enumerate(VARIANTS):
+        calls = [(r["timing"]["call_s"].get(v) or 0) * 1e6 for r in timed]
+        data = [(r["timing"]["data_eps"].get(v) or 0) for r in timed]
+        xs = [k + (i - 1) * width for k in range(len(names))]
+        ax1.bar(xs, calls, width, label=v)
+        ax2.bar(xs, data, width, label=v)
+    for ax, title in ((ax1, "time per call inside tf.function (µs, log)"),
+                      (ax2, "tf.data map(AUTOTUNE) throughput (elements/s, log)")):
+        ax.set_yscale("log")
+        ax.set_title(f"{title}, {label}")
+        ax.set_xticks(range(len(names)))
+        ax.set_xticklabels(names, rotation=45, ha="right", fontsize=8)
+        ax.legend(fontsize=8)
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return "matplotlib"
+
+
+def _plot_fallback(timed: list[dict], path: Path) -> str:
+    """A bar chart of log(call time) per case, as a PNG written with zlib alone (matplotlib is missing)."""
+    import struct
+    import zlib
+    colors = {"original": (214, 39, 40), "converted": (31, 119, 180), "reference": (44, 160, 44)}
+    bar, gap, height = 6, 6, 200
+    width = max(1, len(timed)) * (3 * bar + gap) + gap
+    pixels = [[(255, 255, 255)] * width for _ in range(height)]
+    values = [(r["timing"]["call_s"].get(v) or 0) for r in timed for v in VARIANTS]
+    lo = min((math.log10(v) for v in values if v > 0), default=-6) - 0.5
+    hi = max((math.log10(v) for v in values if v > 0), default=0)
+    for k, row in enumerate(timed):
+        for i, v in enumerate(VARIANTS):
+            seconds = row["timing"]["call_s"].get(v) or 0
+            h = 0 if seconds <= 0 else int((math.log10(seconds) - lo) / (hi - lo) * (height - 1))
+            x0 = gap + k * (3 * bar + gap) + i * bar
+            for y in range(height - h, height):
+                for x in range(x0, x0 + bar):
+                    pixels[y][x] = colors[v]
+    raw = b"".join(b"\x00" + bytes(c for p in line for c in p) for line in pixels)
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+    png = (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+           + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    path.write_bytes(png)
+    return "fallback"
+
+
+def _tf_import_s() -> float:
+    """Wall time of `python -c "import tensorflow"`: the floor under any check that runs in a fresh process."""
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "import tensorflow"], capture_output=True,
+                   env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    return time.perf_counter() - t0
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--only", default="", help="comma-separated case names")
+    ap.add_argument("--rounds", type=int, default=5, help="measurement rounds (medians are reported)")
+    ap.add_argument("--min-s", type=float, default=0.05, help="shortest batch of calls timed")
+    ap.add_argument("--elements", type=int, default=1024, help="elements per tf.data pass")
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results"))
+    ap.add_argument("--label", default="cpu")
+    ap.add_argument("--conditions", default="shared 2-core machine; other processes were running")
+    ap.add_argument("--tool-timeout", type=float, default=600)
+    ap.add_argument("--case-timeout", type=float, default=600)
+    args = ap.parse_args(argv)
+
+    cases = all_cases()
+    if args.only:
+        keep = set(args.only.split(","))
+        cases = [c for c in cases if c["name"] in keep]
+    if not cases:
+        print("no case selected", file=sys.stderr)
+        return 2
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="pyfunc2tf-bench-") as tmp:
+        for i, case in enumerate(cases, 1):
+            t0 = time.perf_counter()
+            row = run_case(case, args, Path(tmp) / f"case{i}")
+            rows.append(row)
+            t = row.get("timing", {})
+            print(f"[{i}/{len(cases)}] {case['name']}: converted={row['conversion']['converted']} "
+                  f"call={ {k: _us(v) for k, v in t.get('call_s', {}).items()} } "
+                  f"data={ {k: _k(v) for k, v in t.get('data_eps', {}).items()} } "
+                  f"{t.get('error', '')} ({time.perf_counter() - t0:.0f} s)", flush=True)
+    import tensorflow as tf   # for the version only, after the timings
+    tf_import = sorted(_tf_import_s() for _ in range(3))[1]
+    meta = {"tf_import_s": tf_import, "label": args.label, "date": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+            "machine": f"{platform.machine()}, {os.cpu_count()} CPU cores", "tensorflow": tf.__version__,
+            "rounds": args.rounds, "elements": args.elements, "conditions": args.conditions}
+    summary = summarize(rows)
+    (out / f"{args.label}.json").write_text(json.dumps({"meta": meta, "summary": summary, "rows": rows},
+                                                       indent=1, default=str) + "\n")
+    (out / f"{args.label}.md").write_text(render_markdown(rows, summary, meta))
+    how = plot(rows, out / f"{args.label}.png", args.label)
+    print(render_markdown(rows, summary, meta).split("Geometric means")[1])
+    print(f"wrote {out / args.label}.md, .json, .png ({how})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,126 @@
+"""`python -m benchmarks.worker REQUEST.json`: time one case's original, converted and reference entries.
+
+Runs in a process of its own (a fresh TensorFlow per case, as a user's program has). The three variants are
+measured in turns, round after round, so that load from other processes falls on all three alike; each
+figure is the median over the rounds. Prints one JSON line:
+
+    {"call_s": {variant: s}, "xla_s": {variant: s | null}, "xla_blocked": {variant: "Op, ..."},
+     "data_eps": {variant: elements/s}, "errors": {...}}
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import statistics
+import sys
+import time
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+
+VARIANTS = ("original", "converted", "reference")
+
+
+def import_file(path: str, name: str):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def make_inputs(case: dict, np):
+    """One input tuple from the case's specs (sizes already fixed), like ../shared/bench/check_cases.py."""
+    from benchmarks.cases import CHECK_CASES
+    rng = np.random.default_rng(case.get("seed", 0))
+    if CHECK_CASES.exists():
+        check_cases = import_file(str(CHECK_CASES), "_check_cases")
+        return check_cases.make_inputs(case, rng, np)
+    values = []   # the shared checker is absent: uniform values in [low, high)
+    for spec in case["inputs"]:
+        lo, hi = spec.get("low", -10), spec.get("high", 10)
+        if "values" in spec:
+            values.append(np.asarray(rng.choice(spec["values"], size=spec["shape"])).astype(spec["dtype"]))
+        elif spec["dtype"].startswith("float"):
+            values.append(rng.uniform(lo, hi, spec["shape"]).astype(spec["dtype"]))
+        elif spec["dtype"] == "bool":
+            values.append(rng.random(spec["shape"]) < 0.5)
+        else:
+            values.append(rng.integers(lo, hi, spec["shape"]).astype(spec["dtype"]))
+    return values
+
+
+def batch_time(fn, args, min_s: float) -> float:
+    """Seconds per call, from a batch of calls long enough (>= min_s) for the clock to be trusted."""
+    n = 1
+    while True:
+        t0 = time.perf_counter()
+        for _ in range(n):
+            fn(*args)
+        elapsed = time.perf_counter() - t0
+        if elapsed >= min_s or n >= 1 << 16:
+            return elapsed / n
+        n = max(n * 2, int(n * min_s / max(elapsed, 1e-9)) + 1)
+
+
+def throughput(dataset) -> float:
+    count, t0 = 0, time.perf_counter()
+    import tensorflow as tf
+    for batch in dataset:
+        count += int(tf.nest.flatten(batch)[0].shape[0])
+    return count / (time.perf_counter() - t0)
+
+
+def main(request_path: str) -> None:
+    import logging
+
+    import numpy as np
+    import tensorflow as tf
+    tf.get_logger().setLevel(logging.ERROR)
+    from transpiler.prove.xla import blocking_ops
+
+    request = json.loads(open(request_path).read())
+    case, rounds, min_s, elements = request["case"], request["rounds"], request["min_s"], request["elements"]
+    modules = {v: import_file(request["files"][v], f"bench_{v}") for v in VARIANTS if request["files"].get(v)}
+    entries = {v: getattr(m, case["entry"]) for v, m in modules.items()}
+    dtypes = [tf.string if s["dtype"] == "string" else tf.as_dtype(s["dtype"]) for s in case["inputs"]]
+    specs = [tf.TensorSpec([None] * len(s["shape"]), d) for s, d in zip(case["inputs"], dtypes)]
+    values = make_inputs(case, np)
+    args = [tf.constant(v, dtype=d) for v, d in zip(values, dtypes)]
+    out = {"call_s": {}, "xla_s": {}, "xla_blocked": {}, "data_eps": {}, "errors": {},
+           "input_shapes": [list(np.shape(v)) for v in values]}
+
+    graphs, xlas, datasets = {}, {}, {}
+    for v, entry in entries.items():
+        try:
+            graphs[v] = tf.function(entry, input_signature=specs)
+            graphs[v](*args)   # trace and warm up
+        except Exception as exc:   # noqa: BLE001
+            out["errors"][v] = f"{type(exc).__name__}: {str(exc)[:200]}"
+            continue
+        try:
+            xlas[v] = tf.function(entry, input_signature=specs, jit_compile=True)
+            xlas[v](*args)
+        except Exception as exc:   # noqa: BLE001
+            xlas.pop(v)
+            out["xla_blocked"][v] = ", ".join(blocking_ops(str(exc))) or f"{type(exc).__name__}"
+        stacked = tuple(tf.constant(np.stack([a] * elements), dtype=d) for a, d in zip(values, dtypes))
+        datasets[v] = (tf.data.Dataset.from_tensor_slices(stacked)
+                       .map(lambda *a, _f=entry: _f(*a), num_parallel_calls=tf.data.AUTOTUNE)
+                       .batch(64))
+        for _ in datasets[v].take(2):   # start the pipeline's threads and trace the map function
+            pass
+    samples = {k: {v: [] for v in entries} for k in ("call_s", "xla_s", "data_eps")}
+    for _ in range(rounds):
+        for v in graphs:
+            samples["call_s"][v].append(batch_time(graphs[v], args, min_s))
+            if v in xlas:
+                samples["xla_s"][v].append(batch_time(xlas[v], args, min_s))
+            samples["data_eps"][v].append(throughput(datasets[v]))
+    for key, by_variant in samples.items():
+        out[key] = {v: statistics.median(xs) if xs else None for v, xs in by_variant.items()}
+    print(json.dumps(out))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1])
