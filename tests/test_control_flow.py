@@ -210,3 +210,18 @@ def test_return_inside_a_run_time_loop_is_refused():
                 return i
         return -1
     refused(f, "float32[None]", "P222", "`return` inside a loop")
+
+
+def test_enumerate_and_zip_over_rows_of_run_time_length():
+    def f(x, w):
+        acc = np.zeros(x.shape[1], np.float32)
+        for i, row in enumerate(x, 1):
+            acc = acc + row * i
+        for a, b in zip(x, w):      # stops at the shorter
+            acc = acc - a * b
+        return acc
+    x = np.array([[1, 2], [3, 4], [5, 6]], np.float32)
+    native = convert(f, signature="float32[None,2], float32[None,2]", verify=False)
+    for w in (np.ones((2, 2), np.float32), np.full((4, 2), 2, np.float32), np.zeros((0, 2), np.float32)):
+        np.testing.assert_allclose(native(x, w).numpy(), f(x, w), rtol=1e-6)
+    assert "tf.while_loop" in native.source

@@ -112,6 +112,39 @@ def lower_dynamic_for(ctx, stmt: gast.For, iterable, range_args=None):
     return run_loop(ctx, stmt, {counter: start_t}, test, prefix, stmt.body)
 
 
+def lower_dynamic_zip(ctx, stmt: gast.For, arrays: list, start=None):
+    """`for i, row in enumerate(x)` (start=...) and `for a, b in zip(x, y)` over arrays of run-time length:
+    one counter, each item gathered from its array; zip stops at the shortest, as Python's does."""
+    rows = [ctx.materialize(a, "rows") for a in arrays]
+    lengths = [f"tf.shape({r.expr}, out_type=tf.int64)[0]" for r in rows]
+    stop = lengths[0]
+    for n in lengths[1:]:
+        stop = f"tf.math.minimum({stop}, {n})"
+    stop_t = ctx.materialize(Tensor(stop, "int64", (), weak=True), "n_rows")
+    counter = "<counter>"
+
+    def row(r, i):
+        return Tensor(f"tf.gather({r.expr}, {i.expr})", r.dtype, r.shape[1:], eager=r.eager, ident=r.ident)
+
+    def test(values):
+        return Tensor(f"tf.math.less({values[counter].expr}, {stop_t.expr})", "bool", (), weak=True)
+
+    def prefix(values):
+        from .assignment import assign_target
+        from .values import Seq
+        i = values[counter]
+        items = [row(r, i) for r in rows]
+        if start is not None:
+            index = i if start == 0 else Tensor(f"tf.math.add({i.expr}, {code.constant(start, 'int64')})", "int64",
+                                                (), weak=True)
+            items = [index] + items
+        assign_target(ctx, stmt.target, Seq(tuple(items), "tuple"), stmt)
+        ctx.assign(counter, Tensor(f"tf.math.add({i.expr}, {code.constant(1, 'int64')})", "int64", (), weak=True))
+
+    return run_loop(ctx, stmt, {counter: Tensor(code.constant(0, "int64"), "int64", (), weak=True)}, test, prefix,
+                    stmt.body)
+
+
 def lower_while(ctx, stmt: gast.While):
     if stmt.orelse:
         raise Refusal("P222", "`while ... else` is not converted yet", stmt)

@@ -41,6 +41,10 @@ def lower_for(ctx, stmt: gast.For):
     range_args = _runtime_range(ctx, stmt.iter)
     if range_args is not None:
         return lower_dynamic_for(ctx, stmt, None, range_args)
+    zipped = _runtime_zip(ctx, stmt.iter)
+    if zipped is not None:
+        from .loops import lower_dynamic_zip
+        return lower_dynamic_zip(ctx, stmt, *zipped)
     iterable = lower_expr(ctx, stmt.iter)
     from .lists import ArrayList
     if isinstance(iterable, ArrayList):
@@ -58,6 +62,38 @@ def lower_for(ctx, stmt: gast.For):
         if returned:
             return True, value
     return False, None
+
+
+def _runtime_zip(ctx, node):
+    """([arrays], start) for `enumerate(x, start)` / `zip(x, y, ...)` when an array's length is known only at run
+    time, else None (sequences of known length are unrolled)."""
+    from .expressions import lower_expr
+    from .lists import ArrayList
+    if not (isinstance(node, gast.Call) and isinstance(node.func, gast.Name) and node.func.id in ("enumerate", "zip")
+            and ctx.lookup(node.func.id) is None and node.func.id not in ctx.module.top_names):
+        return None
+    if node.func.id == "enumerate" and len(node.args) == 2 and not node.keywords:
+        node = gast.Call(func=node.func, args=node.args[:1],
+                         keywords=[gast.keyword(arg="start", value=node.args[1])])
+    args = [lower_expr(ctx, a) for a in node.args]
+    args = [a.stacked if isinstance(a, ArrayList) else a for a in args]
+    if not any(isinstance(a, Tensor) and a.rank >= 1 and a.shape[0] is None for a in args):
+        return None
+    if not all(isinstance(a, Tensor) and a.rank >= 1 for a in args):
+        raise Refusal("P222", f"{node.func.id}() over a run-time array and something that is not an array is not "
+                              "converted yet", node)
+    if node.func.id == "zip":
+        if node.keywords:
+            raise Refusal("P222", "zip(strict=...) is not converted yet", node)
+        return args, None
+    start = Static(0)
+    if len(args) != 1 or len(node.keywords) > 1 or (node.keywords and node.keywords[0].arg != "start"):
+        raise Refusal("P222", "enumerate() with these arguments is not converted", node)
+    if node.keywords:
+        start = lower_expr(ctx, node.keywords[0].value)
+    if not (isinstance(start, Static) and type(start.value) is int):
+        raise Refusal("P222", "enumerate(start=...) known only at run time is not converted yet", node)
+    return args, start.value
 
 
 def _runtime_range(ctx, node):
