@@ -6,12 +6,13 @@
   expressions.py  the expression walker: dispatches to the modules below
   operators.py    arithmetic, comparison, bitwise, logical and unary operators
   calls.py        calls: op table entries, the user's helpers (inlined), builtins, math
-  attributes.py   ndarray attributes (shape, T, dtype, ...) and method calls
+  attributes.py   ndarray attributes (shape, T, dtype, ...) and method calls; `self.x` of a converted method
   indexing.py     reading `x[...]`: basic slicing, boolean masks, integer arrays
   assignment.py   writing `x[...] = v` and augmented assignment into arrays
   statements.py   statements: assignment, return, pass, docstrings; dispatches if/for/while
   branches.py     `if`, `x if c else y`, `and`/`or` on run-time values -> tf.cond; joining the two paths
   loops.py        for/while with a run-time trip count -> tf.while_loop; break/continue as flags
+  lists.py        lists of run-time length (append in those loops, comprehensions) -> TensorArray
   unroll.py       loops and comprehensions over sequences known when converting, unrolled
   shapes.py       static shape arithmetic: broadcasting, axes
   code.py         small templates of generated TF source: constants, casts, dtypes
