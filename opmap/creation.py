@@ -208,7 +208,9 @@ def _linspace(ctx, p, node, what="np.linspace") -> tuple[Tensor, str]:
     delta = ctx.bind(f"{e.expr} - {s.expr}", "delta")
     y = ctx.bind(f"tf.range({num}, dtype={tdt})", "y")
     if div > 0:
-        step = ctx.bind(f"{delta} / {div}", "step")
+        # not `delta / div`: grappler's constant folding would turn y * (delta / div) into (y / div) * delta
+        # in traced code (other rounding); DivNoNan by a non-zero constant is the same division and stays put
+        step = ctx.bind(f"tf.math.divide_no_nan({delta}, tf.constant({div}, {tdt}))", "step")
         # NumPy: y * step, or (y / div) * delta when step is 0 (subnormal steps)
         y = ctx.bind(f"tf.where(tf.math.equal({step}, 0), {y} / {div} * {delta}, {y} * {step})", "y")
     else:

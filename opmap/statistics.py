@@ -170,3 +170,152 @@ def interp(ctx, args, kwargs, node):
     if x.rank != 1:
         out = f"tf.reshape({out}, tf.shape({xv}))"
     return Tensor(out, "float64", x.shape, ident=new_ident())
+
+
+# -- histogram -------------------------------------------------------------------------------------------------
+
+def _edges_from_bins(ctx, a: Tensor, bins, rng, node, what):
+    """(edges Tensor, uniform info or None) as NumPy's _get_bin_edges; uniform info is (first, last, n, static)."""
+    from numpy.lib import _histograms_impl as h
+    if isinstance(bins, Static) and isinstance(bins.value, str):
+        raise Refusal("P205", f"{what}: bins={bins.value!r} (an estimator) is not converted", node)
+    if isinstance(bins, Static) and np.ndim(bins.value) == 0:
+        n = bins.value
+        if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+            raise Refusal("P301", f"{what}: `bins` must be an integer, a string, or an array: NumPy raises", node)
+        if n < 1:
+            raise Refusal("P301", f"{what}: `bins` must be positive, when an integer: NumPy raises", node)
+        n = int(n)
+        if rng is not None:
+            dummy = np.zeros(1, a.dtype)
+            try:
+                edges, uniform = h._get_bin_edges(dummy, n, rng, None)   # depends on a's dtype only
+            except Exception as e:
+                raise Refusal("P301", f"{what}: NumPy raises ({type(e).__name__}: {e})", node)
+            first, last, _ = uniform
+            return Tensor(code.constant(edges, edges.dtype.name), edges.dtype.name, edges.shape), (first, last, n, True)
+        # range from the data: a.min(), a.max() (finite), or 0..1 for an empty array
+        bin_type = a.dtype if np.dtype(a.dtype).kind == "f" else "float64"
+        a = ctx.materialize(a, "a")
+        nonempty = ctx.bind(f"tf.size({a.expr}) > 0", "nonempty")
+        # (TF reduces an empty tensor to the identity, where() then picks NumPy's 0..1)
+        lo = ctx.bind(f"tf.where({nonempty}, tf.math.reduce_min({a.expr}), {code.constant(0, a.dtype)})", "lo")
+        hi = ctx.bind(f"tf.where({nonempty}, tf.math.reduce_max({a.expr}), {code.constant(1, a.dtype)})", "hi")
+        if np.dtype(a.dtype).kind == "f":
+            ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or(tf.math.logical_not({nonempty}), tf.math.logical_and("
+                     f"tf.math.is_finite({lo}), tf.math.is_finite({hi}))), True, message='autodetected range is not "
+                     f"finite')")
+        same = ctx.bind(f"tf.math.equal({lo}, {hi})", "same")
+        first = ctx.bind(f"tf.where({same}, {code.cast(lo, a.dtype, bin_type)} - 0.5, {code.cast(lo, a.dtype, bin_type)})",
+                         "first")
+        last = ctx.bind(f"tf.where({same}, {code.cast(hi, a.dtype, bin_type)} + 0.5, {code.cast(hi, a.dtype, bin_type)})",
+                        "last")
+        from .creation import _linspace
+        live, _ = _linspace(ctx, {"num": Static(n + 1), "endpoint": Static(True), "start": Tensor(first, bin_type, ()),
+                                  "stop": Tensor(last, bin_type, ())}, node, what)
+        empty_edges = code.constant(np.linspace(0, 1, n + 1, dtype=bin_type), bin_type)
+        edges = Tensor(ctx.bind(f"tf.where({nonempty}, {live.expr}, {empty_edges})", "edges"), bin_type, (n + 1,))
+        if np.dtype(a.dtype).kind == "f":
+            denom = ctx.bind(f"{last} - {first}", "denom")
+        else:
+            # NumPy subtracts integer edges in the unsigned type of their width
+            diff = f"{code.cast(hi, a.dtype, 'int64')} - {code.cast(lo, a.dtype, 'int64')}"
+            if a.dtype == "int64":
+                diff = f"tf.cast(tf.bitcast({diff}, tf.uint64), tf.float64)"
+            else:
+                diff = f"tf.cast({diff}, tf.float64)"
+            denom = ctx.bind(f"tf.where({same}, tf.constant(1.0, tf.float64), {diff})", "denom")
+        return edges, (first, last, n, False, denom)
+    edges = tensor(ctx, bins, node)
+    if edges.rank != 1:
+        raise Refusal("P301", f"{what}: `bins` must be 1d, when an array: NumPy raises", node)
+    edges = ctx.materialize(edges, "edges")
+    ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_any({edges.expr}[:-1] > {edges.expr}[1:]), False, "
+             f"message='`bins` must increase monotonically, when an array')")
+    return edges, None
+
+
+def _histogram_parts(ctx, p, node, what, counts: bool):
+    from numpy.lib import _histograms_impl as h
+    from transpiler.lower.operators import apply_ufunc
+    a = tensor(ctx, p["a"], node)
+    if np.dtype(a.dtype).kind not in "iuf" or a.dtype == "uint64":
+        raise Refusal("P201", f"{what} of {a.dtype} is not supported", node)
+    rng = None if _is_none(p["range"]) else static(p["range"], "range", node)
+    a = ctx.materialize(a, "a")
+    flat = Tensor(ctx.bind(f"tf.reshape({a.expr}, [-1])", "af"), a.dtype, (None,))
+    edges, uniform = _edges_from_bins(ctx, flat, p["bins"], rng, node, what)
+    if not counts:
+        return edges, None
+    if uniform is None:
+        dt = np.promote_types(np.dtype(flat.dtype), np.dtype(edges.dtype)).name
+        # NumPy searches the sorted data (NaN last): sorted order keys say the same
+        akey = ctx.bind(f"tf.sort({order_key(ctx, Tensor(code.cast(flat.expr, flat.dtype, dt), dt, (None,)))})", "akey")
+        ekey = order_key(ctx, Tensor(code.cast(edges.expr, edges.dtype, dt), dt, edges.shape))
+        left = f"tf.searchsorted({akey}, {ekey}[:-1], side='left', out_type=tf.int64)"
+        right = f"tf.searchsorted({akey}, {ekey}[-1:], side='right', out_type=tf.int64)"
+        cum = ctx.bind(f"tf.concat([{left}, {right}], 0)", "cum")
+        return edges, Tensor(f"{cum}[1:] - {cum}[:-1]", "int64", (None if edges.shape[0] is None else
+                                                                 max(edges.shape[0] - 1, 0),), ident=new_ident())
+    first, last, n, is_static = uniform[:4]
+    bdt = edges.dtype
+    x = ctx.bind(code.cast(flat.expr, flat.dtype, bdt), "tmp")
+    if is_static:
+        keep = apply_ufunc(ctx, "logical_and", [apply_ufunc(ctx, "greater_equal", [flat, Static(first)], node),
+                                                apply_ufunc(ctx, "less_equal", [flat, Static(last)], node)], node)
+        keep = ctx.bind(keep.expr, "keep")
+        x = ctx.bind(f"tf.where({keep}, {x}, {edges.expr}[0])", "tmp")   # values NumPy drops: any in-range index
+        one = np.ones(1, bdt)
+        sdt = np.asarray(h._unsigned_subtract(one, first)).dtype.name
+        denom = h._unsigned_subtract(last, first)
+        ddt = np.asarray(one.astype(sdt) / denom).dtype.name
+        mdt = np.asarray(np.ones(1, ddt) * n).dtype.name
+        sub = f"({code.cast(x, bdt, sdt)} - {code.constant(first, sdt)})"
+        # DivNoNan by the non-zero constant: a plain Div would let grappler fold `* n` into it (other rounding)
+        f = f"tf.math.divide_no_nan({code.cast(sub, sdt, ddt)}, {code.constant(denom, ddt)})"
+        f = f"({code.cast(f, ddt, mdt)} * {code.constant(n, mdt)})"
+    else:
+        keep = None
+        denom = uniform[4]
+        # float data: every step in its dtype; integer data: float64 (edges), the denominator as NumPy's unsigned
+        f = f"(({x} - {first}) / {denom} * {n})"
+    idx = ctx.bind(f"tf.cast({f}, tf.int64)", "idx")
+    idx = ctx.bind(f"tf.where(tf.math.equal({idx}, {n}), {idx} - 1, {idx})", "idx")
+    wrap = lambda i: f"tf.where({i} < 0, {i} + {n + 1}, tf.math.minimum({i}, {n}))"
+    idx = ctx.bind(f"tf.where({x} < tf.gather({edges.expr}, {wrap(idx)}), {idx} - 1, {idx})", "idx")
+    idx = ctx.bind(f"tf.where(tf.math.logical_and({x} >= tf.gather({edges.expr}, {wrap(idx + ' + 1')}), "
+                   f"tf.math.not_equal({idx}, {n - 1})), {idx} + 1, {idx})", "idx")
+    ones = f"tf.ones_like({idx})"
+    if keep is not None:
+        ones = f"tf.cast({keep}, tf.int64)"
+        idx = ctx.bind(f"tf.where({keep}, {idx}, tf.zeros_like({idx}))", "idx")
+    return edges, Tensor(f"tf.math.unsorted_segment_sum({ones}, {idx}, {n})", "int64", (n,), ident=new_ident())
+
+
+@lowering("numpy.histogram", "tf.math.unsorted_segment_sum", status="partial",
+          limits="weights= and string bins refused; range must be known when converting",
+          samples=(S("{f}(x)", x="n[m,n]", finite=True), S("{f}(x, bins=4, range=(-2, 3))", x="n[m]"),
+                   S("{f}(x, bins=3, range=(0.5, 0.5))", x="f[m]"), S("{f}(x, bins=np.sort(b))", x="n[m]", b="n[k]"),
+                   S("{f}(x, bins=[0, 1, 2.5], density=True)", x="f[m]"),
+                   S("{f}(x, bins=5, density=True)", x="f[m]", finite=True)))
+def histogram(ctx, args, kwargs, node):
+    p = bind("np.histogram", args, kwargs, [("a", REQUIRED), ("bins", 10), ("range", None), ("density", None),
+                                            ("weights", None)], node, refuse_unless_default=("weights",))
+    edges, n = _histogram_parts(ctx, p, node, "np.histogram", True)
+    if static(p["density"], "density", node):
+        db = ctx.bind(code.cast(f"{edges.expr}[1:] - {edges.expr}[:-1]", edges.dtype, "float64"), "db")
+        nn = ctx.materialize(n, "counts")
+        n = Tensor(f"tf.cast({nn.expr}, tf.float64) / {db} / tf.cast(tf.math.reduce_sum({nn.expr}), tf.float64)",
+                   "float64", n.shape, ident=new_ident())
+    return Seq((n, edges.with_(ident=new_ident())), "tuple")
+
+
+@lowering("numpy.histogram_bin_edges", "tf.range", status="partial",
+          limits="weights= and string bins refused; range must be known when converting",
+          samples=(S("{f}(x)", x="n[m,n]", finite=True), S("{f}(x, bins=4, range=(-2, 3))", x="n[m]"),
+                   S("{f}(x, bins=[0, 1, 2.5])", x="f[m]"), S("{f}(x, 3)", x="f[m]", finite=True)))
+def histogram_bin_edges(ctx, args, kwargs, node):
+    p = bind("np.histogram_bin_edges", args, kwargs, [("a", REQUIRED), ("bins", 10), ("range", None),
+                                                      ("weights", None)], node, refuse_unless_default=("weights",))
+    edges, _ = _histogram_parts(ctx, p, node, "np.histogram_bin_edges", False)
+    return edges.with_(ident=new_ident())
