@@ -18,6 +18,9 @@ def lower_attribute(ctx, node: gast.Attribute):
     attr = node.attr
     if isinstance(base, Module_):
         return resolve_qualified(f"{base.qualname}.{attr}", node)
+    from . import text
+    if text.involved(base):
+        return text.attribute(ctx, base, attr, node)
     if isinstance(base, Tensor):
         if base.eager and attr not in _EAGER_OK:
             raise Refusal("P204", f"`.{attr}` of a py_function argument is TensorFlow's, not NumPy's; "

@@ -33,8 +33,9 @@ def output_values(result, tout: list[str], tout_is_list: bool, node) -> list:
 def convert_output(ctx, value, dtype: str, api: str, node) -> str:
     if isinstance(value, Static) and value.value is None:
         raise Refusal("P302", "the function returns None", node)
-    if dtype == "string":
-        raise Refusal("P212", "string outputs are not converted yet", node)
+    from . import text
+    if dtype == "string" or text.involved(value):
+        return text.convert_output(ctx, value, dtype, api, node)
     if api == "tf.py_function":
         return _py_function_convert(ctx, value, dtype, node)
     return _numpy_function_convert(ctx, value, dtype, api, node)

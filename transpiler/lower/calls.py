@@ -48,6 +48,13 @@ def call_value(ctx, callee, args, kwargs, node):
     if not isinstance(callee, Callable_):
         raise Refusal("P207", f"calling a {type(callee).__name__} is not supported", node)
     name = callee.qualname
+    from . import text
+    if name.startswith("text:"):
+        return text.call_method(ctx, callee.payload, name[5:], args, kwargs, node)
+    if not name.startswith(("user:", "method:")) and name not in UNSUPPORTED and (
+            text.involved(*args, *kwargs.values()) or name.startswith("re.") or
+            (name == "builtins.str" and not all(is_static(a) for a in args))):
+        return text.call_function(ctx, name, args, kwargs, node)
     if name.startswith("user:"):
         return inline_helper(ctx, callee.payload, list(callee.bound_args) + args,
                              {**dict(callee.bound_kwargs), **kwargs}, node)
@@ -57,8 +64,9 @@ def call_value(ctx, callee, args, kwargs, node):
         if isinstance(receiver, Static) and is_static(Seq(tuple(args))) and all(is_static(v) for v in kwargs.values()):
             return _fold(getattr(receiver.value, method), args, kwargs, node, f".{method}()")
         key = f"numpy.ndarray.{method}"
-        if isinstance(receiver, Static) and isinstance(receiver.value, (str, bytes)):
-            raise Refusal("P212", f"str.{method}() on a run-time value is not converted yet", node)
+        if isinstance(receiver, Static) and (isinstance(receiver.value, (str, bytes, dict)) or
+                                             text.involved(*args, *kwargs.values())):
+            return text.static_method(ctx, receiver, method, args, kwargs, node)
         entry = REGISTRY.get(key)
         if entry is None:
             raise Refusal("P201", UNSUPPORTED.get(key, f"ndarray.{method}() is not in the op table yet"), node)

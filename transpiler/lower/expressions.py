@@ -6,7 +6,7 @@ import numpy as np
 
 from ..constants import Unknown, qualified_object
 from ..diagnostics import Refusal
-from . import attributes, calls, indexing, operators, unroll
+from . import attributes, calls, indexing, operators, text, unroll
 from .values import Callable_, Module_, Seq, Static, Tensor, Unbound, is_static, static_value, to_value
 
 
@@ -50,9 +50,10 @@ def _name(ctx, node: gast.Name):
     except Unknown:
         value = computed_constant(module, node.id)
     if value is not Unknown:
-        if isinstance(value, (np.ndarray, np.generic)) or type(value) in (int, float, bool, str, bytes, tuple, list):
+        if isinstance(value, (np.ndarray, np.generic)) or type(value) in (int, float, bool, str, bytes, tuple, list,
+                                                                          dict, set, frozenset):
             ctx.note("P901", f"module constant `{node.id}` is read at trace time (frozen in the graph)", node)
-            if isinstance(value, np.ndarray):
+            if isinstance(value, (np.ndarray, dict)):   # a dict: text lookups read its keys by name
                 return Static(value, global_name=node.id)
             return to_value(value)
         if isinstance(value, type(np)) or callable(value):
@@ -97,8 +98,12 @@ def resolve_qualified(q: str, node):
     if q.startswith("tensorflow"):
         raise Refusal("P206", f"`{q}` inside the wrapped function (TensorFlow called from Python) is not "
                               "converted", node)
-    if q.startswith(("functools.", "builtins.", "random.")):  # random: the op table's `random.*` entries
+    if q.startswith(("functools.", "builtins.", "random.", "re.")):  # random: the op table's `random.*` entries
         return Callable_(q)
+    if q.startswith("string.") and q.count(".") == 1:  # string.punctuation & co: constants of the stdlib
+        import string
+        if isinstance(getattr(string, q[7:], None), str):
+            return Static(getattr(string, q[7:]))
     return Module_(q)  # another library: its attributes are followed, calls into it are refused
 
 
@@ -124,6 +129,9 @@ def _sequence(ctx, node):
 def _binop(ctx, node: gast.BinOp):
     ufunc = operators.BINOP_UFUNC.get(type(node.op))
     left, right = lower_expr(ctx, node.left), lower_expr(ctx, node.right)
+    out = text.binop(ctx, ufunc, left, right, node)
+    if out is not None:
+        return out
     if isinstance(left, Seq) or isinstance(right, Seq):
         if is_static(left) and is_static(right):
             return operators.fold(operators.PY_OPERATOR[ufunc], [left, right], node)
@@ -147,6 +155,8 @@ def _unary(ctx, node: gast.UnaryOp):
 
 def truth(ctx, v, node) -> Tensor:
     """Python's bool(v): arrays of one element only (NumPy raises otherwise)."""
+    if text.involved(v):
+        return text.truth(ctx, v, node)
     if isinstance(v, Tensor):
         if any(d is not None and d != 1 for d in v.shape):
             raise Refusal("P301", "the truth value of an array with more than one element is ambiguous: "
@@ -167,6 +177,9 @@ def _compare(ctx, node: gast.Compare):
         raise Refusal("P210", "chained comparisons on run-time values are not supported yet", node)
     op = node.ops[0]
     left, right = lower_expr(ctx, node.left), lower_expr(ctx, node.comparators[0])
+    out = text.compare(ctx, op, left, right, node)
+    if out is not None:
+        return out
     if isinstance(op, (gast.Is, gast.IsNot)):
         if is_static(left) and is_static(right):
             same = static_value(left) is static_value(right)
@@ -236,4 +249,5 @@ _HANDLERS = {
     gast.Attribute: lambda ctx, n: attributes.lower_attribute(ctx, n),
     gast.Subscript: lambda ctx, n: indexing.lower_subscript(ctx, n),
     gast.ListComp: lambda ctx, n: unroll.lower_comprehension(ctx, n),
+    gast.JoinedStr: lambda ctx, n: text.joined_str(ctx, n),
 }

@@ -7,6 +7,7 @@ import gast
 
 from ..diagnostics import Diagnostic, Refusal
 from ..signature import ArgSpec
+from . import text
 from .branches import Finished
 from .boundary import convert_output, output_values
 from .calls import bind_arguments
@@ -43,12 +44,11 @@ def lower_function(module, resolved, specs: list[ArgSpec], api: str, tout: list[
         raise Refusal("P110", f"the signature gives {len(specs)} argument spec(s) but `{resolved.def_name}` "
                               f"takes {len(inputs)} input(s) ({', '.join(inputs)})", fn)
     for s in specs:
-        if s.dtype == "string":
-            raise Refusal("P212", "string inputs (text processing) are not converted yet", fn)
         if s.dtype.startswith("complex"):
             raise Refusal("P201", "complex inputs are not converted yet", fn)
     ctx = FunctionContext(module, reserved=set(module.top_names) | set(inputs))
-    args = [Tensor(p, s.dtype, tuple(s.shape), eager=(api == "tf.py_function"), ident=new_ident())
+    args = [text.input_value(p, s, api, fn) if s.dtype == "string" else
+            Tensor(p, s.dtype, tuple(s.shape), eager=(api == "tf.py_function"), ident=new_ident())
             for p, s in zip(inputs, specs)]
     positional = [to_value(v) for v in resolved.bound_positional] + args
     keywords = {k: to_value(v) for k, v in resolved.bound_keywords.items()}

@@ -40,6 +40,9 @@ def lower_subscript(ctx, node: gast.Subscript):
 
 
 def index_value(ctx, base, index, node):
+    from . import text
+    if text.involved(base, index):
+        return text.index(ctx, base, index, node)
     base = named_array_as_tensor(base)
     if is_static(base) and is_static(index):
         from .operators import fold

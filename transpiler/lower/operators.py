@@ -47,6 +47,9 @@ def fold(fn, values, node):
 
 def apply_operator(ctx, ufunc: str, operands: list, node) -> object:
     """`a <op> b` with Python operator semantics (which, for arrays, are NumPy's ufunc semantics)."""
+    from . import text
+    if len(operands) == 2 and text.involved(*operands):     # `ids += [pad] * n` reaches here
+        return text.binop(ctx, ufunc, operands[0], operands[1], node)
     operands = [named_array_as_tensor(v) for v in operands]
     if all(is_static(v) for v in operands):
         return fold(PY_OPERATOR[ufunc], operands, node)

@@ -116,12 +116,15 @@ def _runtime_range(ctx, node):
 def lower_comprehension(ctx, node: gast.ListComp):
     from .assignment import assign_target
     from .expressions import lower_expr, truth
+    from .text import RunList, comprehension
     from .lists import runtime_comprehension
     if _runtime_range(ctx, node.generators[0].iter) is not None:  # a tf.while_loop building a TensorArray
         return runtime_comprehension(ctx, node)
     first = lower_expr(ctx, node.generators[0].iter)    # evaluated once, in the enclosing scope
     if isinstance(first, Tensor) and first.rank >= 1 and first.shape[0] is None:
         return runtime_comprehension(ctx, node)
+    if isinstance(first, RunList):                      # tokens of run-time length: mapped, not unrolled
+        return comprehension(ctx, node, first)
     results = []
 
     def run(generators):

@@ -1,0 +1,196 @@
+"""Text: each converted function runs against the original py_function (traced, as tf.data runs it) on inputs
+with non-ASCII letters, Unicode whitespace, NUL, empty strings and case-mapping traps; each refusal is tested
+with its code."""
+import textwrap
+
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from transpiler.pipeline import convert_text
+
+HEADER = "import re\nimport string\nimport numpy as np\nimport tensorflow as tf\n\n"
+
+TEXTS = [
+    "", " ", "A dog's ball.", "  Two   cats\tsleeping on a sofa!  ", "RED-and-white   boat ...", "?!",
+    "It's raining\nhard", "a man's hat - on a chair", "--", "Élan ÉCOLE naïve", "straße STRASSE ß",
+    "İstanbul", "ΟΔΟΣ ΣΟΦΟΣ Σ.", "ΑΣ'Β", "x\u00a0y\u2003z\u3000w", "\x1c\x1d\x1e\x1fsep\x85", "a\x00B\x00c",
+    "日本語 テキスト", "🙂 EMOJI 🙂", "\u2c2f\u2c5f", "ǅǈ ǋ", "ﬀ ﬁ", "tab\tand\r\nnewline\x0b\x0c",
+    "MiXeD CaSe 123", "   leading", "trailing   ", "a,b,,c,", ",", "play some MUSIC", "0", "١٢٣", "½",
+]
+
+
+def convert(body: str, tout="tf.string", api="tf.py_function", sig="string[]", extra="", params="x"):
+    src = HEADER + extra + f"def f({params}):\n" + textwrap.indent(textwrap.dedent(body), "    ") + "\n\n"
+    src += f"def site(a):\n    return {api}(f, [a], {tout})\n"
+    r = convert_text(src, "m.py", {"f": sig}, verify=False)
+    assert r.error is None
+    [s] = r.sites
+    return src, s
+
+
+def converted(body, **kw):
+    src, s = convert(body, **kw)
+    assert s.status == "converted", [(d.code, d.message, d.line) for d in s.reasons]
+    ns: dict = {}
+    exec(compile(src, "m.py", "exec"), ns)
+    exec(compile(s.replacement.source, "gen.py", "exec"), ns)
+    original = tf.function(ns["site"], input_signature=[tf.TensorSpec(None, tf.string)], autograph=False)
+    return original, ns[s.replacement.name], s.replacement.source
+
+
+def outcome(fn, x):
+    try:
+        return ("ok", fn(tf.constant(x, tf.string)).numpy())
+    except (tf.errors.InvalidArgumentError, tf.errors.UnknownError) as e:
+        return ("raise", None)
+
+
+def agree(body, texts=TEXTS, **kw):
+    original, native, source = converted(body, **kw)
+    for t in texts:
+        data = t.encode("utf-8") if isinstance(t, str) else t
+        want, got = outcome(original, data), outcome(native, data)
+        assert want[0] == got[0], (t, want, got)
+        if want[0] == "ok":
+            np.testing.assert_array_equal(np.asarray(got[1]), np.asarray(want[1]), err_msg=repr(t))
+    return source
+
+
+def refused(body, code, words, **kw):
+    _, s = convert(body, **kw)
+    assert s.status == "refused"
+    assert [d.code for d in s.reasons] == [code], [(d.code, d.message) for d in s.reasons]
+    assert words in s.reasons[0].message, s.reasons[0].message
+    return s.reasons[0]
+
+
+# -- the corpus-shaped functions ---------------------------------------------------------------------------------
+
+def test_caption_normalisation():
+    agree('''
+        text = x.numpy().decode("utf-8")
+        text = text.lower().replace("-", " ").replace("'s", "")
+        text = " ".join(text.split())
+        return "<start> " + text.strip(".!? ") + " <end>"
+    ''')
+
+
+def test_vocabulary_encoding_with_padding():
+    extra = "VOCAB = {w: i + 2 for i, w in enumerate(['play', 'music', 'stop', 'é', 'straße', 'σοφος'])}\n\n"
+    extra = "VOCAB = {'play': 2, 'music': 3, 'stop': 4, 'é': 5, 'straße': 6, 'σοφος': 7, '': 8}\n\n"
+    source = agree('''
+        tokens = x.numpy().decode().lower().split()[:5]
+        ids = [VOCAB.get(t, 1) for t in tokens]
+        ids += [0] * (5 - len(ids))
+        return np.array(ids, dtype=np.int64)
+    ''', tout="tf.int64", extra=extra, texts=TEXTS + ["play play play play play play play", "STRASSE straße"])
+    assert "lookup" not in source and "py_function" not in source
+
+
+# -- methods, one at a time --------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("expr", [
+    "s.lower()", "s.upper()", "s.strip()", "s.lstrip()", "s.rstrip()", "s.strip('a.!? ')", "s.rstrip('\\x00s')",
+    "s.replace('a', 'XY')", "s.replace('', '-')", "s.replace('ß', '\\\\1')", "s.replace('a', 'b', 1)",
+    "s.replace(' ', '', 0)", "'|'.join(s.split())", "'|'.join(s.split(','))", "'|'.join(s.split(',', 1))",
+    "'|'.join(s.split('ab'))", "s[1:4]", "s[-3:]", "s[::-1]", "s[:0]", "s + '!'", "'<' + s + '>'",
+    "f'[{s}]'", "f'{s}:{len(s)}'", "s.encode('utf-8')", "str(len(s.split()))", "'-'.join([s, s.upper()])",
+])
+def test_str_methods(expr):
+    agree(f"s = x.numpy().decode('utf-8')\nreturn {expr}")
+
+
+@pytest.mark.parametrize("expr", [
+    "len(s)", "len(x.numpy())", "len(s.split())", "len(s.split(','))", "int(s.startswith('a'))",
+    "int(s.endswith(('.', '!')))", "int('a' in s)", "int('ß' not in s)", "int(s == 'ΟΔΟΣ ΣΟΦΟΣ Σ.')",
+    "int(s != '')", "int(s.isdigit())", "int(s.isalpha())", "int(s.isspace())", "int(s.isalnum())",
+    "int(s.isdecimal())", "int(s.isnumeric())", "len([t for t in s.split() if t.isalpha()])",
+    "int(s.lower() in ('play', 'stop', 'straße'))", "int(bool(s))", "int(s is None)",
+])
+def test_measures_and_predicates(expr):
+    agree(f"s = x.numpy().decode('utf-8')\nreturn np.int64({expr})" if False else
+          f"s = x.numpy().decode('utf-8')\nreturn np.array({expr}, dtype=np.int64)", tout="tf.int64")
+
+
+def test_numpy_function_receives_bytes_when_traced():
+    agree("return x.decode('utf-8').upper()", api="tf.numpy_function")
+
+
+def test_invalid_utf8_raises_like_python():
+    agree("return x.numpy().decode('utf-8')",
+          texts=[b"\xff", b"\xed\xa0\x80", b"\xc0\x80", b"ok", b"\xef\xbb\xbfbom", "é".encode()])
+
+
+def test_comprehension_filters_before_mapping():
+    # d[t] raises KeyError for unknown tokens: the filter runs first, as in Python
+    agree('''
+        s = x.numpy().decode()
+        return np.array([D[t] for t in s.lower().split() if t in D], dtype=np.int64)
+    ''', tout="tf.int64", extra="D = {'a': 1, 'ß': 2, 'δ': 3}\n\n", texts=["a b ß", "", "A Δ δ z", "zz"])
+
+
+def test_missing_key_raises_like_python():
+    agree("return np.array([D[t] for t in x.numpy().decode().split()], dtype=np.int64)",
+          tout="tf.int64", extra="D = {'a': 1, 'b': 2}\n\n", texts=["a b", "a c", ""])
+
+
+def test_string_values_in_a_dict():
+    agree("return ' '.join([D.get(t, '?') for t in x.numpy().decode().split()])",
+          extra="D = {'a': 'x', 'é': 'É'}\n\n", texts=["a é b", "", "é"])
+
+
+def test_a_returned_list_is_refused():
+    # py_function reads a returned list as one output per item: a run-time length cannot match Tout
+    refused("return x.numpy().decode().split(',')", "P302", "list of run-time length")
+
+
+def test_string_vector_input_mapped():
+    original, native, _ = converted("return ' '.join([b.decode().upper() for b in x])",
+                                    api="tf.numpy_function", sig="string[None]")
+    for batch in [[], ["a", "ß"], ["é"]]:
+        data = tf.constant([b.encode() for b in batch], tf.string, shape=[len(batch)])
+        assert native(data).numpy() == original(data).numpy()
+
+
+# -- refusals --------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("body, code, words", [
+    ("return x.numpy().decode('latin-1')", "P250", "only UTF-8"),
+    ("return x.numpy().decode('utf-8', 'replace')", "P250", "errors="),
+    ("return x.numpy().upper()", "P212", "decode the bytes first"),
+    ("return x.decode()", "P204", "call .numpy() first"),
+    ("s = x.numpy().decode()\nreturn s.replace('a', 'b', 2)", "P250", "count above 1"),
+    ("s = x.numpy().decode()\nreturn str(int(s))", "P250", "to_number"),
+    ("s = x.numpy().decode()\nreturn s.split('')[0]", "P301", "empty separator"),
+    ("s = x.numpy().decode()\nreturn s.title()", "P212", "str.title()"),
+    ("s = x.numpy().decode()\nreturn f'{len(s):>4}'", "P251", "format specification"),
+    ("s = x.numpy().decode()\nreturn s + x.numpy()", "P301", "mixes str and bytes"),
+    ("s = x.numpy().decode()\nreturn ' '.join(s.split(maxsplit=1))", "P212", "maxsplit"),
+    ("return open(x.numpy().decode()).read()", "P201", "I/O"),
+    ("s = x.numpy().decode()\nreturn s.split()[0] if s.split() else ''", "P224", "Text"),
+    ("s = x.numpy().decode()\nreturn s.replace('a', '\\x00')", "P250", "NUL"),
+])
+def test_refusals(body, code, words):
+    refused(body, code, words)
+
+
+def test_lookup_default_of_another_type_is_refused():
+    refused("return np.array([D.get(t) for t in x.numpy().decode().split()], dtype=np.int64)", "P202",
+            "default", tout="tf.int64", extra="D = {'a': 1}\n\n")
+
+
+def test_read_file_site_of_the_example_is_refused_for_io():
+    src = open("examples/audio_pipeline.py").read()
+    r = convert_text(src, "examples/audio_pipeline.py", {"_read_pcm": "string[]"}, verify=False)
+    [site] = [s for s in r.sites if s.function == "_read_pcm"]
+    assert site.status == "refused"
+    assert site.reasons[0].code in ("P201", "P221") and "I/O" in site.reasons[0].message, site.reasons
+
+
+def test_case_tables_match_installed_tensorflow():
+    from transpiler.lower import text_tables
+    lower, upper, ctx = text_tables.compute()
+    assert lower == text_tables.LOWER_PATCH
+    assert upper == text_tables.UPPER_PATCH
+    assert ctx == text_tables.SIGMA_CONTEXT_DIFFERS
