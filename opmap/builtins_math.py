@@ -53,7 +53,9 @@ def _minmax(which):
     def lower(ctx, args, kwargs, node):
         if kwargs:
             raise Refusal("P205", f"{which}() with key= or default= is not supported", node)
-        if len(args) == 1:
+        if len(args) == 1 and isinstance(args[0], Seq) and args[0].items:
+            args = list(args[0].items)      # min(x.shape), max((a, b)): the items, compared as Python does
+        elif len(args) == 1:
             raise Refusal("P201", f"{which}() over an iterable of run-time values is not converted yet", node)
         values = [_scalar(ctx, a, node) for a in args]
         if any(v.rank for v in values):

@@ -114,3 +114,32 @@ def test_refusals():
         a.append(x)
         return np.stack(b)
     refused(aliased, "float32[None]", "P231", "another name")
+
+
+def test_index_array_writes_keep_numpys_last_write_on_repeated_positions():
+    def f(x, idx, v):
+        y = x.copy()
+        y[idx] = v            # repeated positions: the last write wins
+        y[idx] += 1           # once per position, as NumPy's buffered += does
+        y[idx] -= v * 2       # the last occurrence's value
+        return y
+    native = convert(f, signature="float32[None], int64[None], float32[None]", verify=False)
+    x = np.zeros(5, np.float32)
+    for idx, v in [([1, 1, 3, -1], [1, 2, 3, 4]), ([0, 0, 0], [5, 6, 7]), ([], []), ([4, 2], [1, 1])]:
+        idx, v = np.array(idx, np.int64), np.array(v, np.float32)
+        np.testing.assert_array_equal(native(x, idx, v).numpy(), f(x, idx, v))
+
+    def rows(x, idx, r):
+        y = x.copy()
+        y[idx] = r            # whole rows through a repeated row index
+        return y
+    native = convert(rows, signature="int32[None,3], int64[None], int32[None,3]", verify=False)
+    x = np.arange(12, dtype=np.int32).reshape(4, 3)
+    idx, r = np.array([2, 0, 2]), -np.arange(9, dtype=np.int32).reshape(3, 3)
+    np.testing.assert_array_equal(native(x, idx, r).numpy(), rows(x, idx, r))
+
+
+def test_min_max_of_a_shape_with_run_time_dims():
+    def f(x):
+        return x * min(x.shape) - max((x.shape[0], 2))
+    same(f, "float32[None,None]", np.ones((3, 5), np.float32), np.ones((1, 4), np.float32))

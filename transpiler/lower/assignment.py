@@ -141,9 +141,6 @@ def _masked_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
 def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
     """Any other index: select the coordinates the index addresses, then scatter the values there."""
     advanced = [c for c in comps if not is_basic(c)]
-    if advanced and val.rank > 0:
-        raise Refusal("P232", "writing an array through an integer-array index: with repeated indices NumPy "
-                              "keeps the last write, which a TF scatter does not guarantee", node)
     rank = base.rank
     grid = ctx.bind("tf.stack(tf.meshgrid(" + ", ".join(
         f"tf.range(tf.shape({base.expr}, out_type=tf.int64)[{i}])" for i in range(rank)) +
@@ -152,7 +149,21 @@ def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
     selected = index_tensor(ctx, coords, Seq(tuple(comps) + (Static(slice(None)),), "tuple"), node)
     sel = ctx.bind(selected.expr, "where")
     vals = f"tf.broadcast_to({val.expr}, tf.shape({sel})[:-1])"
-    return f"tf.tensor_scatter_nd_update({base.expr}, tf.reshape({sel}, [-1, {rank}]), tf.reshape({vals}, [-1]))"
+    if not advanced or val.rank == 0:
+        # each position gets one value (basic indices never repeat; a scalar is the same on every repeat)
+        return f"tf.tensor_scatter_nd_update({base.expr}, tf.reshape({sel}, [-1, {rank}]), tf.reshape({vals}, [-1]))"
+    # an index array may repeat a position with different values: NumPy keeps the last write, a TF scatter
+    # does not promise which; so keep only each position's last occurrence (x[i] += v is x[i] = x[i] + v too)
+    flat = ctx.bind(f"tf.reshape({sel}, [-1, {rank}])", "where")
+    linear = ctx.bind(f"tf.reduce_sum({flat} * tf.math.cumprod(tf.shape({base.expr}, out_type=tf.int64), "
+                      f"exclusive=True, reverse=True), axis=1)", "linear")
+    positions, reversed_ids = ctx.fresh("positions"), ctx.fresh("ids")
+    ctx.emit(f"{positions}, {reversed_ids} = tf.unique(tf.reverse({linear}, [0]))")
+    last = ctx.bind(f"tf.shape({linear}, out_type=tf.int64)[0] - 1 - tf.math.unsorted_segment_min("
+                    f"tf.range(tf.shape({linear}, out_type=tf.int64)[0]), {reversed_ids}, tf.size({positions}))",
+                    "last")
+    return (f"tf.tensor_scatter_nd_update({base.expr}, tf.gather({flat}, {last}), "
+            f"tf.gather(tf.reshape({vals}, [-1]), {last}))")
 
 
 def augmented(ctx, stmt: gast.AugAssign) -> None:
