@@ -57,7 +57,8 @@ def _minmax(which):
             args = list(args[0].items)      # min(x.shape), max((a, b)): the items, compared as Python does
         elif len(args) == 1:
             raise Refusal("P201", f"{which}() over an iterable of run-time values is not converted yet", node)
-        values = [_scalar(ctx, a, node) for a in args]
+        # a Python number stays one (weak under NEP 50) whichever of them is returned
+        values = [_scalar(ctx, a, node).with_(weak=python_scalar_kind(a) is not None) for a in args]
         if any(v.rank for v in values):
             raise Refusal("P301", f"{which}() compares arrays with truth tests: ambiguous, Python raises", node)
         dtypes = {code.dtype_of(v) for v in values}
@@ -135,7 +136,8 @@ _MATH_DOMAIN = {"sqrt": ">= 0", "log": "> 0", "log10": "> 0", "log2": "> 0", "lo
 
 def _math(name):
     def lower(ctx, args, kwargs, node):
-        values = [_scalar(ctx, a, node) for a in args]
+        # a Python number stays one (weak under NEP 50) whichever of them is returned
+        values = [_scalar(ctx, a, node).with_(weak=python_scalar_kind(a) is not None) for a in args]
         if any(v.rank for v in values):
             raise Refusal("P301", f"math.{name}() of an array: Python raises", node)
         xs = [ctx.materialize(Tensor(code.cast(v.expr, v.dtype, "float64"), "float64", ()), "x") for v in values]
