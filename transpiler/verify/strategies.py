@@ -70,17 +70,34 @@ def _int_values(dtype: np.dtype):
 _WORD_ALPHABET = st.sampled_from("abcxyzABC019 _-.,:/é")
 _NUMBER_TEXT = st.one_of(st.integers(-1000, 1000).map(str),
                          st.floats(-100, 100, allow_nan=False).map(lambda v: f"{v:g}"))
+# Words and separators of text functions (captions, commands, tokens): cased letters, Python's whitespace that
+# ASCII rules miss (\x1c-\x1f, \x85, \xa0, U+2003, U+3000), punctuation, and the letters whose case mapping
+# is special: 'ß'.upper() == 'SS', 'İ'.lower() is two code points, final sigma, titlecase 'ǅ', ligature 'ﬀ'.
+_WORDS = st.sampled_from(["play", "Music", "STOP", "the", "a", "dog's", "well-known", "É", "école", "straße",
+                          "İstanbul", "ΟΔΟΣ", "σοφός", "ǅ", "ﬀ", "日本", "🙂", "123", "٣", "x"])
+_SEPARATORS = st.sampled_from([" ", " ", " ", "  ", "\t", "\n", ", ", "-", ". ", "! ", "?", "'", "\x1c", "\x85",
+                               "\xa0", "\u2003", "\u3000", "\r\n", ""])
+
+
+@st.composite
+def _sentences(draw) -> str:
+    words = draw(st.lists(_WORDS, max_size=6))
+    out = draw(_SEPARATORS) if draw(st.booleans()) else ""
+    for w in words:
+        out += w + draw(_SEPARATORS)
+    return out
 
 
 def _string_values():
     # Text functions often parse their input, so numbers and comma-separated numbers are ordinary too.
     ordinary = st.one_of(
         st.text(_WORD_ALPHABET, max_size=12),
+        _sentences(),
         _NUMBER_TEXT,
         st.lists(_NUMBER_TEXT, min_size=1, max_size=4).map(",".join),
     ).map(lambda s: s.encode("utf-8"))
     edges = st.sampled_from([b"", b" ", b"  a  b ", "é".encode(), "日本語".encode(), b"0", b"nan",
-                             b"\t\n", "🙂".encode()])
+                             b"\t\n", "🙂".encode(), "ΑΣ Σ.".encode(), b"a\x00B", "\x1f\xa0 \u3000".encode()])
     return ordinary, (edges,)
 
 
