@@ -18,4 +18,7 @@
   code.py         small templates of generated TF source: constants, casts, dtypes
   names_io.py     calls with side effects (I/O, printing) that must be refused
   boundary.py     the tensor boundary: `.numpy()`, `np.asarray`, the final conversion to Tout
+  text.py         str/bytes values, token lists of run-time length, dict lookups -> tf.strings (Python's rules)
+  text_tables.py  where TF's case mapping (older ICU) differs from Python's, measured; patched or guarded
+  regex.py        the `re` module on text (refused for now, with the reason)
 """
