@@ -37,7 +37,8 @@ def _modules(counts) -> list[str]:
 def render(rows: list[dict] | None = None) -> str:
     if rows is None:
         import opmap
-        rows = opmap.table_rows()
+        from .user_entries import USER_NAMES
+        rows = [r for r in opmap.table_rows() if r["name"] not in USER_NAMES]   # the tool's own table
     counts = coverage(rows)
     lines = ["# The op table", "",
              "Generated from `opmap/` by `python -m opmap.docs > docs/ops.md`; do not edit by hand "

@@ -46,7 +46,7 @@ def order_key(ctx, x: Tensor) -> str:
     if kind in "iub":
         return ctx.bind(code.cast(x.expr, x.dtype, "int64"), "key")
     bits = np.dtype(x.dtype).itemsize * 8
-    sint = f"tf.int{bits}"
+    sint = {16: "tf.int16", 32: "tf.int32", 64: "tf.int64"}[bits]
     x = ctx.materialize(x, "x")
     canon = (f"tf.where(tf.math.is_nan({x.expr}), tf.fill(tf.shape({x.expr}), {code.constant(np.nan, x.dtype)}), "
              f"tf.where(tf.math.equal({x.expr}, 0), tf.zeros_like({x.expr}), {x.expr}))")

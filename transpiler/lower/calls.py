@@ -43,6 +43,9 @@ def call_value(ctx, callee, args, kwargs, node):
     if isinstance(callee, Static) and isinstance(callee.value, type) and issubclass(callee.value, np.generic):
         return REGISTRY["numpy.dtype_constructor"].lower(ctx, [Static(np.dtype(callee.value))] + args, kwargs, node)
     if isinstance(callee, Module_):
+        entry = user_entry(callee.qualname)
+        if entry is not None:   # a user-registered entry (opmap.register_user_op, pyproject ops-modules)
+            return entry.lower(ctx, args, kwargs, node)
         raise Refusal("P208", f"`{callee.qualname}` is a call into a library this tool does not translate "
                               "(no TensorFlow equivalent is known)", node)
     if not isinstance(callee, Callable_):
@@ -87,6 +90,17 @@ def call_value(ctx, callee, args, kwargs, node):
         raise Refusal("P201", f"`{_short(name)}` is not in the op table yet", node)
     raise Refusal("P208", f"`{name}` is a call into a library this tool does not translate "
                           "(no TensorFlow equivalent is known)", node)
+
+
+def user_entry(qualname: str):
+    from opmap import REGISTRY, load_project_ops
+    if qualname not in REGISTRY:
+        try:
+            load_project_ops()
+        except Exception as e:  # a broken pyproject.toml or ops module: say so at the call, convert nothing
+            raise Refusal("P208", f"`{qualname}`: the [tool.pyfunc2tf] ops-modules could not be loaded "
+                                  f"({type(e).__name__}: {str(e)[:150]})")
+    return REGISTRY.get(qualname)
 
 
 _FOLDABLE_BUILTINS = {"abs", "min", "max", "round", "len", "float", "int", "bool", "sum", "tuple", "list",
