@@ -152,3 +152,33 @@ def test_markdown_summary(tmp_path):
     assert "| files scanned | 2 |" in text and "| converted | 1 |" in text and "| refused | 1 |" in text
     assert "## Refusals by reason" in text and "| P103 | 1 |" in text
     assert f"`{tmp_path / 'm.py'}:10` | `_scale` | converted | `_scale_tf`" in text
+
+
+class _Stream:
+    def __init__(self, tty):
+        self.tty, self.text = tty, ""
+
+    def isatty(self):
+        return self.tty
+
+    def write(self, text):
+        self.text += text
+
+    def flush(self):
+        pass
+
+
+def test_progress_rewrites_one_line_on_a_terminal_and_prints_plain_lines_otherwise():
+    from transpiler.batch import Progress
+    tty = Progress(2, stream=_Stream(True))
+    tty.advance("a.py")
+    tty.advance("b.py")
+    assert tty.stream.text.count("\r\x1b[K") == 2 and "[2/2]" in tty.stream.text and tty.stream.text.endswith("\n")
+    plain = Progress(3, every_s=0.0, stream=_Stream(False))
+    for name in ("a.py", "b.py", "c.py"):
+        plain.advance(name)
+    assert plain.stream.text.splitlines()[-1].startswith("pyfunc2tf: 3/3 files with sites done")
+    assert "\r" not in plain.stream.text
+    quiet = Progress(3, every_s=3600, stream=_Stream(False))   # a short run prints nothing
+    quiet.advance("a.py")
+    assert quiet.stream.text == ""
