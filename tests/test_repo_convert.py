@@ -182,3 +182,41 @@ def test_progress_rewrites_one_line_on_a_terminal_and_prints_plain_lines_otherwi
     quiet = Progress(3, every_s=3600, stream=_Stream(False))   # a short run prints nothing
     quiet.advance("a.py")
     assert quiet.stream.text == ""
+
+
+METHOD_MODULE = """\
+import numpy as np
+import tensorflow as tf
+
+
+class Scaler(tf.Module):
+    def __init__(self, scale=1.0):
+        super().__init__()
+        self.scale = scale
+
+    def _apply(self, x):
+        return (x * self.scale).astype(np.float32)
+
+    def __call__(self, x):
+        return tf.numpy_function(self._apply, [x], tf.float32)
+
+
+_SCALER = Scaler(scale=0.5)
+
+
+def run(x):
+    return _SCALER(x)
+"""
+
+
+def test_a_converted_methods_fallback_is_not_converted_again(tmp_path):
+    module = tmp_path / "scaler.py"
+    module.write_text(METHOD_MODULE)
+    args = ["convert", str(tmp_path), "--write", "--no-verify", "--jobs", "1", "--signature", "_apply=float32[None]"]
+    first = runner.invoke(app, args)
+    assert first.exit_code == 0, first.output
+    converted = module.read_text()
+    assert "self._apply_tf(x)" in converted and "tf.numpy_function(self._apply, [x], tf.float32)" in converted
+    second = runner.invoke(app, args)
+    assert second.exit_code == 0 and module.read_text() == converted
+    assert "0 sites" in second.stdout
