@@ -246,3 +246,11 @@ def test_text_report_prints_one_proofs_line_per_site():
     lines = render_site(site)
     assert lines[-1] == "    proofs: no_pyfunc passed, xla failed (blocked by AsString), ray skipped"
     assert SiteResult("m.py", 1, 0, "f", "tf.py_function").to_json()["proofs"] == {}
+
+
+def test_xla_says_string_tensors_block_it(tmp_path):
+    signature = [["string", []]]
+    traced = tf.function(tf.strings.lower, input_signature=[tf.TensorSpec([], tf.string)])
+    inputs, expected = collect_inputs(traced, signature, 2)
+    result = xla.prove(tf.strings.lower, ProofContext(signature, inputs, expected, workdir=str(tmp_path)))
+    assert result["status"] == "failed" and "string" in result["detail"]

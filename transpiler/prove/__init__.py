@@ -61,8 +61,13 @@ def prove_site(job: VerifyJob, *, inputs: int = DEFAULT_INPUTS, timeout: float =
             stdout, stderr = proc.communicate()
             timed_out = True
         _kill_group(proc)
-    results = _last_json(stdout.decode("utf-8", "replace")) or {}
+    results = _collect(stdout.decode("utf-8", "replace"))
     err = stderr.decode("utf-8", "replace")
+    check = [ln.strip() for ln in err.splitlines() if "Check failed" in ln]
+    if check and "xla" not in results:
+        # the last proof run is XLA (runner.RUN_ORDER): the process died compiling it
+        results["xla"] = proof(FAILED, f"XLA compilation aborted the process: {check[-1][-200:]}")
+        results["xla"]["short"] = "aborted"
     if timed_out:
         why = f"not proven: the proof process did not finish within {timeout:g} s"
         stage = _last_stage(err)
@@ -86,15 +91,17 @@ def summary_line(proofs: dict) -> str:
     return ", ".join(parts)
 
 
-def _last_json(text: str):
-    for line in reversed(text.strip().splitlines()):
+def _collect(text: str) -> dict:
+    """The proofs printed by the runner: one line per finished proof, the full set last."""
+    results = {}
+    for line in text.strip().splitlines():
         try:
             value = json.loads(line)
         except json.JSONDecodeError:
             continue
         if isinstance(value, dict):
-            return value
-    return None
+            results.update({k: v for k, v in value.items() if isinstance(v, dict)})
+    return results
 
 
 def _last_stage(stderr: str) -> str:

@@ -1,7 +1,7 @@
 """`python -m transpiler.prove.runner`: the proofs of one site, in a process of its own.
 
-Reads {"job": VerifyJob fields, "inputs": N, "deadline_s": S} as JSON on stdin; prints
-{name: {"status", "detail", ...}} as the last line of stdout. Each proof runs on its own: one that raises is
+Reads {"job": VerifyJob fields, "inputs": N, "deadline_s": S} as JSON on stdin; prints one JSON line
+{name: {...}} per finished proof, then {name: {"status", "detail", ...}} for all of them as the last line. Each proof runs on its own: one that raises is
 "failed" with what it raised, and the others still run.
 """
 from __future__ import annotations
@@ -17,7 +17,12 @@ from . import FAILED, PROOFS, proof
 from .context import progress
 
 
-def run_proofs(fn, ctx, names=PROOFS) -> dict:
+# XLA last: compiling can abort the whole process (a CHECK failure in TensorFlow, not an exception); the
+# results printed before it survive, and the parent reports the abort as the XLA proof's failure.
+RUN_ORDER = ("no_pyfunc", "static_shape", "tf_data", "savedmodel", "ray", "xla")
+
+
+def run_proofs(fn, ctx, names=RUN_ORDER, emit=None) -> dict:
     from . import graph_ops, ray_task, savedmodel, static_shape, tf_data, xla
     from ..verify.describe import short_error
 
@@ -33,10 +38,12 @@ def run_proofs(fn, ctx, names=PROOFS) -> dict:
             traceback.print_exc()
             results[name] = proof(FAILED, f"the proof raised {short_error(exc)}")
         results[name]["seconds"] = round(time.monotonic() - started, 3)
+        if emit is not None:
+            emit({name: results[name]})
     return results
 
 
-def run_request(request: dict, started: float) -> dict:
+def run_request(request: dict, started: float, emit=None) -> dict:
     progress("importing tensorflow")
     import tensorflow as tf
     tf.get_logger().setLevel("ERROR")
@@ -60,7 +67,7 @@ def run_request(request: dict, started: float) -> dict:
                     for name in PROOFS}
         ctx = ProofContext(job.signature, inputs, expected, random=has_random_ops(subjects.replacement_traced),
                            workdir=workdir, deadline=started + float(request.get("deadline_s", 180)) - 5)
-        return run_proofs(subjects.replacement_eager, ctx)
+        return run_proofs(subjects.replacement_eager, ctx, emit=emit)
 
 
 def main() -> None:
@@ -68,8 +75,12 @@ def main() -> None:
     out = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
+    def emit(partial: dict) -> None:   # one line per finished proof: they survive an abort of the process
+        out.write(json.dumps(partial) + "\n")
+        out.flush()
+
     try:
-        result = run_request(json.loads(sys.stdin.read()), started)
+        result = run_request(json.loads(sys.stdin.read()), started, emit)
     except BaseException as exc:   # noqa: BLE001
         traceback.print_exc()
         result = {name: proof(FAILED, f"not proven: the proof harness failed: {type(exc).__name__}: {exc}")

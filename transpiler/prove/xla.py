@@ -38,6 +38,8 @@ def prove(fn: Callable, ctx: ProofContext) -> dict:
             result = compiled(*ctx.tensors(inputs))
         except Exception as exc:   # noqa: BLE001 - what XLA raises is the finding
             ops = blocking_ops(str(exc))
+            if ops in (["_Arg"], ["_Retval"], ["_Arg", "_Retval"]):
+                ops = ["_Arg/_Retval of dtype string (XLA has no string type)"]
             if ops:
                 outcome = proof(FAILED, f"XLA cannot compile it: blocked by op{'s' if len(ops) > 1 else ''} "
                                         f"{', '.join(ops)}")
