@@ -254,3 +254,19 @@ def test_xla_says_string_tensors_block_it(tmp_path):
     inputs, expected = collect_inputs(traced, signature, 2)
     result = xla.prove(tf.strings.lower, ProofContext(signature, inputs, expected, workdir=str(tmp_path)))
     assert result["status"] == "failed" and "string" in result["detail"]
+
+
+def test_xla_that_compiles_but_computes_something_else_fails(tmp_path):
+    """A TensorArray of dynamic size filled in a while loop: XLA compiles it and returns no rows."""
+    def copy_items(x):
+        items = tf.TensorArray(tf.float32, size=0, dynamic_size=True, element_shape=tf.TensorShape([]))
+        _, items = tf.while_loop(lambda i, ta: i < tf.shape(x)[0],
+                                 lambda i, ta: (i + 1, ta.write(ta.size(), x[i])), [0, items])
+        return items.stack()
+    signature = [["float32", [None]]]
+    inputs, expected = collect_inputs(tf.function(copy_items, input_signature=[tf.TensorSpec([None], tf.float32)]),
+                                      signature, 2)
+    ctx = ProofContext(signature, inputs, expected, workdir=str(tmp_path))
+    assert tf_data.prove(copy_items, ctx)["status"] == "passed"
+    result = xla.prove(copy_items, ctx)
+    assert result["status"] == "failed" and "differs from the original" in result["detail"], result
