@@ -143,3 +143,13 @@ def test_min_max_of_a_shape_with_run_time_dims():
     def f(x):
         return x * min(x.shape) - max((x.shape[0], 2))
     same(f, "float32[None,None]", np.ones((3, 5), np.float32), np.ones((1, 4), np.float32))
+
+
+def test_index_arrays_are_broadcast_before_their_bounds_are_checked():
+    def f(p, cols):
+        return p[np.arange(len(cols) + 1), cols]   # (n+1,) with (n,): empty when cols is empty
+    native = convert(f, signature="float32[None,None], int64[None]", verify=False)
+    got = native(np.zeros((0, 2), np.float32), np.zeros(0, np.int64)).numpy()
+    assert got.shape == f(np.zeros((0, 2), np.float32), np.zeros(0, np.int64)).shape == (0,)
+    with pytest.raises(tf.errors.InvalidArgumentError):     # NumPy raises IndexError here too
+        native(np.zeros((1, 2), np.float32), np.array([5]))

@@ -244,14 +244,15 @@ def _gather(ctx, t: Tensor, pos: int, idx: Tensor, node) -> Tensor:
 def _gather_nd(ctx, t: Tensor, idxs: list[Tensor], node) -> Tensor:
     t = ctx.materialize(t, "x")
     bshape = broadcast([i.shape for i in idxs], node)
-    cols = []
-    for axis, idx in enumerate(idxs):
-        idx = idx if idx.dtype == "int64" else idx.with_(expr=f"tf.cast({idx.expr}, tf.int64)", dtype="int64")
-        cols.append(checked_indices(ctx, idx, f"tf.shape({t.expr})[{axis}]"))
-    shapes = ", ".join(f"tf.shape({c})" for c in cols)
-    target = ctx.bind(f"tf.broadcast_dynamic_shape({cols[0] and f'tf.shape({cols[0]})'}, tf.shape({cols[0]}))", "bs")
-    for c in cols[1:]:
-        target = ctx.bind(f"tf.broadcast_dynamic_shape({target}, tf.shape({c}))", "bs")
-    stacked = ctx.bind("tf.stack([" + ", ".join(f"tf.broadcast_to({c}, {target})" for c in cols) + "], axis=-1)", "nd")
+    idxs = [ctx.materialize(i if i.dtype == "int64" else i.with_(expr=f"tf.cast({i.expr}, tf.int64)", dtype="int64"),
+                            "idx") for i in idxs]
+    target = ctx.bind(f"tf.shape({idxs[0].expr})", "bs")
+    for i in idxs[1:]:
+        target = ctx.bind(f"tf.broadcast_dynamic_shape({target}, tf.shape({i.expr}))", "bs")
+    # NumPy broadcasts the index arrays first and checks the bounds of what they address: an empty
+    # broadcast (x[np.arange(1), empty]) addresses nothing and never raises
+    cols = [checked_indices(ctx, i.with_(expr=f"tf.broadcast_to({i.expr}, {target})"), f"tf.shape({t.expr})[{axis}]")
+            for axis, i in enumerate(idxs)]
+    stacked = ctx.bind("tf.stack([" + ", ".join(cols) + "], axis=-1)", "nd")
     shape = bshape + t.shape[len(idxs):]
     return Tensor(f"tf.gather_nd({t.expr}, {stacked})", t.dtype, shape, ident=new_ident())
