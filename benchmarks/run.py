@@ -160,7 +160,9 @@ def render_markdown(rows: list[dict], summary: dict, meta: dict) -> str:
              "`map(num_parallel_calls=AUTOTUNE).batch(64)`. orig = the py_function original, conv = the "
              "converted code, ref = the hand-written native version. *conv/ref* is a time ratio (lower is "
              "better, 1.00 = as fast as by hand); *data ×orig* is the converted pipeline's throughput over the "
-             "original's. Transpile and verify are seconds per converted site (verify at the default 50 "
+             "original's; an XLA cell says *blocked* (with the op XLA names) or *wrong under XLA* (jit_compile=True "
+             "returns something else than the same function without it: not timed). Transpile and verify are "
+             "seconds per converted site (verify at the default 50 "
              "examples, its process start and TensorFlow import included).", "",
              "| case | input | call orig | call conv | call ref | conv/ref | XLA conv | XLA ref | "
              "tf.data orig | tf.data conv | tf.data ref | data ×orig | transpile s | verify s |",
@@ -181,8 +183,12 @@ def render_markdown(rows: list[dict], summary: dict, meta: dict) -> str:
                          f"{_us(call.get('reference'))} | – | – | {_us(xla.get('reference'))} | "
                          f"{_k(data.get('original'))} | – | {_k(data.get('reference'))} | – | – | – |")
             continue
-        xla_conv = _us(xla.get("converted")) if xla.get("converted") else \
-            f"blocked: {t.get('xla_blocked', {}).get('converted', '?')}"
+        if xla.get("converted"):
+            xla_conv = _us(xla.get("converted"))
+        elif t.get("xla_wrong", {}).get("converted"):
+            xla_conv = f"wrong under XLA: {t['xla_wrong']['converted']}"
+        else:
+            xla_conv = f"blocked: {t.get('xla_blocked', {}).get('converted', '?')}"
         transpile = sum(s["transpile_s"] or 0 for s in sites) / len(sites)
         verify = [s["verify_s"] for s in sites if s["verify_s"] is not None]
         lines.append(

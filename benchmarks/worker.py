@@ -80,6 +80,20 @@ def throughput(dataset, batches: int, warmup: int = 4) -> float:
     return count / elapsed
 
 
+def xla_differs(compiled, plain, random: bool, np, tf) -> str | None:
+    """Why the jit_compile=True result is not the tf.function one (shapes; values too unless random)."""
+    got, want = tf.nest.flatten(compiled), tf.nest.flatten(plain)
+    if len(got) != len(want):
+        return f"{len(got)} outputs instead of {len(want)}"
+    for a, b in zip(got, want):
+        if a.shape != b.shape:
+            return f"shape {a.shape.as_list()} instead of {b.shape.as_list()}"
+        if not random and a.dtype != tf.string and not np.allclose(a.numpy(), b.numpy(), rtol=1e-4, atol=1e-5,
+                                                                  equal_nan=True):
+            return "different values"
+    return None
+
+
 def main(request_path: str) -> None:
     import logging
 
@@ -96,7 +110,7 @@ def main(request_path: str) -> None:
     specs = [tf.TensorSpec([None] * len(s["shape"]), d) for s, d in zip(case["inputs"], dtypes)]
     values = make_inputs(case, np)
     args = [tf.constant(v, dtype=d) for v, d in zip(values, dtypes)]
-    out = {"call_s": {}, "xla_s": {}, "xla_blocked": {}, "data_eps": {}, "errors": {},
+    out = {"call_s": {}, "xla_s": {}, "xla_blocked": {}, "xla_wrong": {}, "data_eps": {}, "errors": {},
            "input_shapes": [list(np.shape(v)) for v in values]}
 
     graphs, xlas, datasets = {}, {}, {}
@@ -114,9 +128,12 @@ def main(request_path: str) -> None:
         else:
             try:
                 xlas[v] = tf.function(entry, input_signature=specs, jit_compile=True)
-                xlas[v](*args)
+                wrong = xla_differs(xlas[v](*args), graphs[v](*args), bool(case.get("stochastic")), np, tf)
+                if wrong:   # a compiled function that computes something else is not timed
+                    xlas.pop(v)
+                    out["xla_wrong"][v] = wrong
             except Exception as exc:   # noqa: BLE001
-                xlas.pop(v)
+                xlas.pop(v, None)
                 out["xla_blocked"][v] = ", ".join(blocking_ops(str(exc))) or f"{type(exc).__name__}"
         stacked = tuple(tf.constant(np.stack([a] * BATCH), dtype=d) for a, d in zip(values, dtypes))
         datasets[v] = (tf.data.Dataset.from_tensor_slices(stacked).repeat()
