@@ -1,31 +1,9 @@
 """Run-time control flow: each converted function is run against the original on inputs that take every
 path, including the paths where only the branch not taken would raise."""
 import numpy as np
-import pytest
 
-from transpiler import ConversionError, convert
-
-
-def same(fn, signature, *inputs_list):
-    native = convert(fn, signature=signature, verify=False)
-    for inputs in inputs_list:
-        inputs = inputs if isinstance(inputs, tuple) else (inputs,)
-        expected = np.asarray(fn(*[np.array(i) for i in inputs]))
-        got = native(*inputs).numpy()
-        assert got.dtype == expected.dtype and got.shape == expected.shape, (inputs, expected, got)
-        np.testing.assert_allclose(got, expected, rtol=1e-6, equal_nan=True)
-    return native.source
-
-
-def refused(fn, signature, code, words):
-    with pytest.raises(ConversionError) as e:
-        convert(fn, signature=signature, verify=False)
-    [d] = e.value.diagnostics
-    assert d.code == code and words in d.message, d.message
-    return d
-
-
-F32 = lambda *v: np.array(v, np.float32)
+from conversion_checks import F32, refused, same
+from transpiler import convert
 
 
 def test_if_else_joins_rebound_names():
@@ -38,7 +16,7 @@ def test_if_else_joins_rebound_names():
         else:
             y = x * 2
         return y
-    source = same(f, "float32[None]", F32(3, 1), F32(-3, 0.5), F32(0.5, 0.25))
+    source = same(f, "float32[None]", F32(3, 1), F32(-3, 0.5), F32(0.5, 0.25)).source
     assert "tf.cond" in source
 
 
@@ -139,7 +117,7 @@ def test_for_range_with_in_place_writes_and_a_carried_state():
                 state = 0
             active[t] = state
         return smooth + active
-    source = same(f, "float32[None]", F32(0.1, 0.9, 0.95, 0.99, 0.2, 0.1, 0.0), F32(), F32(0.7))
+    source = same(f, "float32[None]", F32(0.1, 0.9, 0.95, 0.99, 0.2, 0.1, 0.0), F32(), F32(0.7)).source
     assert "tf.while_loop" in source
 
 

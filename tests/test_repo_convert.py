@@ -10,22 +10,11 @@ import sys
 from typer.testing import CliRunner
 
 from cli import app
+from sample_sites import SCALE_MODULE, SCALE_SIGNATURE
 
 runner = CliRunner()
 
-MODULE = """\
-import numpy as np
-import tensorflow as tf
-
-
-def _scale(x):
-    return (x * 2.0 + 1.0).astype(np.float32)
-
-
-def run(x):
-    return tf.numpy_function(_scale, [x], tf.float32)
-"""
-SIG = ["--signature", "_scale=float32[None]"]
+MODULE, SIG = SCALE_MODULE, SCALE_SIGNATURE
 
 
 def hashes(root):
