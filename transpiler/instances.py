@@ -156,7 +156,7 @@ def _run_init(module, cls, init: gast.FunctionDef, call) -> dict:
             if isinstance(target, gast.Name):
                 env[target.id] = value
                 continue
-        if isinstance(stmt, gast.Expr) or (isinstance(stmt, gast.Expr) and isinstance(stmt.value, gast.Constant)):
+        if isinstance(stmt, gast.Expr):
             continue     # super().__init__(...), docstrings, logging: they do not bind what we read
         for name in self_stores(stmt):
             attrs[name] = _UNKNOWN

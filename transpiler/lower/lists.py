@@ -26,10 +26,17 @@ _comp_ids = itertools.count(1)
 
 @dataclass(frozen=True)
 class LoopList:
-    """A list being built inside a run-time loop: `expr` names a tf.TensorArray."""
+    """A list being built inside a run-time loop: `expr` names a tf.TensorArray (NEW before the loop that
+    creates it: its TensorArray is written once the items' dtype and shape are known)."""
     expr: str
     dtype: str | None = None        # None until an append has been seen (the first pass over the body)
     item_shape: tuple | None = None
+
+    NEW = "<new>"
+
+    @property
+    def is_new(self) -> bool:
+        return self.expr == self.NEW
 
     def with_(self, **kw) -> "LoopList":
         return replace(self, **kw)
@@ -55,7 +62,7 @@ def appended_lists(body: list) -> set[str]:
 def loop_entry(name: str, before, node) -> LoopList:
     """What a list appended to in a run-time loop starts as."""
     if isinstance(before, Seq) and before.kind == "list" and not before.items:
-        return LoopList("<unset>")
+        return LoopList(LoopList.NEW)
     raise Refusal("P227", f"`{name}` gets items in a loop with a run-time trip count; only a list that is empty "
                           "before the loop is converted", node)
 

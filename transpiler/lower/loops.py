@@ -82,25 +82,47 @@ def assigned_names(stmts) -> set[str]:
 
 def lower_dynamic_for(ctx, stmt: gast.For, iterable, range_args=None):
     """`for target in ...` over a run-time range or the rows of an array."""
-    if range_args is not None:
-        start, stop, step = range_args
-        start_t = _int_scalar(ctx, start, stmt)
-        stop_t = ctx.materialize(_int_scalar(ctx, stop, stmt), "stop")
-        item = lambda i: i
-    else:
-        rows = ctx.materialize(iterable, "rows")
-        start_t = Tensor(code.constant(0, "int64"), "int64", (), weak=True)
-        stop_t = Tensor(f"tf.shape({rows.expr}, out_type=tf.int64)[0]", "int64", (), weak=True)
-        stop_t = ctx.materialize(stop_t, "n_rows")
-        step = 1
-        item = lambda i: Tensor(f"tf.gather({rows.expr}, {i.expr})", rows.dtype, rows.shape[1:], eager=rows.eager,
-                                ident=rows.ident)
+    if range_args is None:
+        return lower_dynamic_zip(ctx, stmt, [iterable], packed=False)
+    start, stop, step = range_args
+    start_t = _int_scalar(ctx, start, stmt)
+    stop_t = ctx.materialize(_int_scalar(ctx, stop, stmt), "stop")
+    return _counted_loop(ctx, stmt, start_t, stop_t, step, lambda i: i)
+
+
+def lower_dynamic_zip(ctx, stmt: gast.For, arrays: list, start=None, packed=True):
+    """`for row in x`, `for i, row in enumerate(x)` (start=...) and `for a, b in zip(x, y)` over arrays of
+    run-time length: one counter, each item gathered from its array; zip stops at the shortest, as Python's
+    does. `packed=False`: the target gets the one array's row itself, not a tuple."""
+    rows = [ctx.materialize(a, "rows") for a in arrays]
+    lengths = [f"tf.shape({r.expr}, out_type=tf.int64)[0]" for r in rows]
+    stop = lengths[0]
+    for n in lengths[1:]:
+        stop = f"tf.math.minimum({stop}, {n})"
+    stop_t = ctx.materialize(Tensor(stop, "int64", (), weak=True), "n_rows")
+
+    def item(i):
+        from .values import Seq
+        items = [Tensor(f"tf.gather({r.expr}, {i.expr})", r.dtype, r.shape[1:], eager=r.eager, ident=r.ident)
+                 for r in rows]
+        if not packed:
+            return items[0]
+        if start is not None:
+            items = [i if start == 0 else Tensor(f"tf.math.add({i.expr}, {code.constant(start, 'int64')})",
+                                                 "int64", (), weak=True)] + items
+        return Seq(tuple(items), "tuple")
+
+    return _counted_loop(ctx, stmt, Tensor(code.constant(0, "int64"), "int64", (), weak=True), stop_t, 1, item)
+
+
+def _counted_loop(ctx, stmt: gast.For, start_t: Tensor, stop_t: Tensor, step: int, item):
+    """A tf.while_loop whose counter runs from start_t towards stop_t by the static step; `item(counter)` is
+    what the loop's target gets on each iteration."""
     counter = "<counter>"
     compare = "tf.math.less" if step > 0 else "tf.math.greater"
 
     def test(values):
-        i = values[counter]
-        return Tensor(f"{compare}({i.expr}, {stop_t.expr})", "bool", (), weak=True)
+        return Tensor(f"{compare}({values[counter].expr}, {stop_t.expr})", "bool", (), weak=True)
 
     def prefix(values):
         from .assignment import assign_target
@@ -110,39 +132,6 @@ def lower_dynamic_for(ctx, stmt: gast.For, iterable, range_args=None):
                                    weak=True))
 
     return run_loop(ctx, stmt, {counter: start_t}, test, prefix, stmt.body)
-
-
-def lower_dynamic_zip(ctx, stmt: gast.For, arrays: list, start=None):
-    """`for i, row in enumerate(x)` (start=...) and `for a, b in zip(x, y)` over arrays of run-time length:
-    one counter, each item gathered from its array; zip stops at the shortest, as Python's does."""
-    rows = [ctx.materialize(a, "rows") for a in arrays]
-    lengths = [f"tf.shape({r.expr}, out_type=tf.int64)[0]" for r in rows]
-    stop = lengths[0]
-    for n in lengths[1:]:
-        stop = f"tf.math.minimum({stop}, {n})"
-    stop_t = ctx.materialize(Tensor(stop, "int64", (), weak=True), "n_rows")
-    counter = "<counter>"
-
-    def row(r, i):
-        return Tensor(f"tf.gather({r.expr}, {i.expr})", r.dtype, r.shape[1:], eager=r.eager, ident=r.ident)
-
-    def test(values):
-        return Tensor(f"tf.math.less({values[counter].expr}, {stop_t.expr})", "bool", (), weak=True)
-
-    def prefix(values):
-        from .assignment import assign_target
-        from .values import Seq
-        i = values[counter]
-        items = [row(r, i) for r in rows]
-        if start is not None:
-            index = i if start == 0 else Tensor(f"tf.math.add({i.expr}, {code.constant(start, 'int64')})", "int64",
-                                                (), weak=True)
-            items = [index] + items
-        assign_target(ctx, stmt.target, Seq(tuple(items), "tuple"), stmt)
-        ctx.assign(counter, Tensor(f"tf.math.add({i.expr}, {code.constant(1, 'int64')})", "int64", (), weak=True))
-
-    return run_loop(ctx, stmt, {counter: Tensor(code.constant(0, "int64"), "int64", (), weak=True)}, test, prefix,
-                    stmt.body)
 
 
 def lower_while(ctx, stmt: gast.While):
@@ -270,7 +259,7 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
             for k in keys]
     ctx.emit(f"    return ({''.join(o + ', ' for o in outs)})")
     results = [ctx.fresh(_hint(k)) for k in keys]
-    inits = "".join((initial(holders[k]) if k in lists and carried[k].expr == "<unset>" else carried[k].expr)
+    inits = "".join((initial(holders[k]) if k in lists and carried[k].is_new else carried[k].expr)
                     + ", " for k in keys)
     invariants = "".join("tf.TensorShape(None), " if k in lists else f"tf.TensorShape({list(holders[k].shape)}), "
                          for k in keys)
@@ -281,7 +270,7 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
         if name not in before:
             values[name] = Unbound(name)         # bound only if the body ran: Python may raise after
     for k, r in zip(keys, results):
-        if k in lists and carried[k].expr == "<unset>":
+        if k in lists and carried[k].is_new:
             values[k] = after_loop(ctx, k, r, holders[k])     # the list's items, stacked
         else:
             values[k] = holders[k].with_(expr=r)
