@@ -15,12 +15,10 @@ import typer
 # would bury the verdicts; set before anything imports TensorFlow, inherited by the verification processes.
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
-from transpiler.batch import Outcome, Progress, convert_all, select
+from transpiler.batch import Progress, convert_all, outcome_diff, select, write_outcomes
 from transpiler.check import findings, convertible, render as render_findings
 from transpiler.config import Config, ConfigError, load_config
-from transpiler.diagnostics import Diagnostic
-from transpiler.files import SourceFileError, atomic_write
-from transpiler.report import render_text, to_json, unified_diff
+from transpiler.report import render_text, to_json
 from transpiler.results import FileResult
 from transpiler.run_summary import render_markdown, render_summary_table
 from transpiler.signature import SignatureError, parse_signature
@@ -106,21 +104,12 @@ def _run(paths: list[Path], config: Config, signatures: dict[str, str], options:
     """Walk, prefilter, convert (in parallel when asked). Returns (outcomes, file results, files scanned)."""
     entries = walk(paths, config.exclude, config.root)
     walked = select(entries)
-    jobs = jobs or os.cpu_count() or 1
     progress = Progress(len(walked.candidates)) if walked.candidates else None
-    outcomes = convert_all(walked.candidates, signatures, options, jobs, progress)
+    # imports of another module are looked for under the walked directories and the project root too
+    roots = [str(p) for p in paths if p.is_dir()] + ([str(config.root)] if config.root else [])
+    outcomes = convert_all(walked.candidates, signatures, {**options, "import_roots": roots}, jobs, progress)
     results = sorted(walked.problems + [o.result for o in outcomes], key=lambda r: r.path)
     return outcomes, results, walked.scanned
-
-
-def _write(outcome: Outcome) -> None:
-    result = outcome.result
-    try:
-        atomic_write(outcome.source.path, outcome.new_bytes_text, like=outcome.source)
-    except SourceFileError as e:
-        result.error = Diagnostic(CANNOT_WRITE, str(e), file=result.path)
-        return
-    typer.echo(f"pyfunc2tf: wrote {result.path}", err=True)
 
 
 def _exit_code(results: list[FileResult]) -> int:
@@ -129,7 +118,8 @@ def _exit_code(results: list[FileResult]) -> int:
     return EXIT_SOME_REFUSED if refused or failed else EXIT_ALL_CONVERTED
 
 
-_JOBS_HELP = "Files converted at once, in worker processes (default: the number of CPU cores)."
+_JOBS_HELP = "Files converted at once, in worker processes (default: the CPU cores, at most 8 and at most " \
+             "the files with sites)."
 
 
 @app.command(help=CONVERT_HELP, no_args_is_help=True)
@@ -175,10 +165,9 @@ def convert(
                    and o.new_bytes_text is not None]
         if diff:
             for outcome in changed:
-                typer.echo(unified_diff(outcome.result.path, outcome.source.text, outcome.new_bytes_text), nl=False)
+                typer.echo(outcome_diff(outcome), nl=False)
         if write:
-            for outcome in changed:
-                _write(outcome)
+            write_outcomes(changed, lambda path: typer.echo(f"pyfunc2tf: wrote {path}", err=True))
         elapsed = time.monotonic() - started
         if report is not None:
             report.write_text(json.dumps(to_json(file_results, scanned), indent=2) + "\n", encoding="utf-8")

@@ -1,12 +1,21 @@
-"""Converting many files: the prefilter, one conversion per file (in worker processes when asked), progress.
+"""Converting many files: the prefilter, one conversion per file (in worker processes when asked), progress,
+the cross-module edits, and writing.
 
 A file that cannot be read, decoded or parsed becomes a FileResult with a file-level diagnostic; the run goes
-on. Nothing here writes: the caller writes once every file is converted.
+on. Conversion writes nothing: the caller writes (write_outcomes) once every file is converted.
+
+A site whose function is imported from another module of the tree (transpiler/cross_module.py) has its
+replacement `defined_in` that module: once every file is converted, link_modules inserts those defs into
+their modules (a module without sites of its own becomes an outcome too) and ties the files into units.
+A unit is written whole or not at all: a call site must never import a replacement its module did not get.
 """
 from __future__ import annotations
 
+import hashlib
 import os
+import stat
 import sys
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -14,11 +23,12 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .files import SourceFile, SourceFileError, read_source
-from .results import FileResult
+from .files import SourceFile, SourceFileError, _fsync_directory, read_source
+from .results import FileResult, Replacement
 from .walk import WalkEntry, prefilter
 
-CANNOT_READ, EDIT_FAILED = "P503", "P504"
+CANNOT_READ, EDIT_FAILED, CANNOT_WRITE = "P503", "P504", "P505"
+MAX_DEFAULT_JOBS = 8
 
 
 @dataclass
@@ -26,6 +36,8 @@ class Outcome:
     result: FileResult
     source: SourceFile | None = None     # what a write checks against (the notebook's JSON for notebooks)
     new_bytes_text: str | None = None    # the whole new file text when it changes (notebook JSON or module)
+    cells: dict[int, tuple[str, str]] | None = None   # notebooks: cell number -> (old source, new source)
+    unit: str | None = None              # files tied by cross-module edits share it: written together
 
 
 def convert_file(path: str, signatures: dict[str, str], options: dict) -> Outcome:
@@ -51,7 +63,7 @@ def convert_file(path: str, signatures: dict[str, str], options: dict) -> Outcom
 
 def _convert_notebook(path: Path, display: str, signatures, options) -> Outcome:
     from .edit import EditError
-    from .notebooks import as_source_file, new_notebook_text, read_notebook, relocate, split_back
+    from .notebooks import as_source_file, cell_source, new_notebook_text, read_notebook, relocate, split_back
     from .pipeline import convert_text
 
     try:
@@ -62,13 +74,15 @@ def _convert_notebook(path: Path, display: str, signatures, options) -> Outcome:
         result = convert_text(notebook.text, display, signatures, **options)
     except EditError as e:
         return Outcome(_file_error(display, EDIT_FAILED, f"the edits could not be applied safely: {e}"))
-    new = None
+    new, changed = None, {}
     if result.new_text is not None:
-        new = new_notebook_text(notebook, split_back(notebook, result.new_text))
+        changed = split_back(notebook, result.new_text)
+        new = new_notebook_text(notebook, changed)
     result = relocate(result, notebook, display)
     result.original_text = notebook.raw_text
     result.new_text = new
-    return Outcome(result, as_source_file(notebook), new)
+    cells = {index + 1: (cell_source(notebook.notebook.cells[index]), text) for index, text in changed.items()}
+    return Outcome(result, as_source_file(notebook), new, cells)
 
 
 def _file_error(display: str, code: str, message: str) -> FileResult:
@@ -132,10 +146,24 @@ def select(entries: list[WalkEntry]) -> Walked:
     return Walked(candidates, problems, len(entries))
 
 
-def convert_all(paths: list[Path], signatures: dict[str, str], options: dict, jobs: int = 1,
+def default_jobs(requested: int | None, files: int) -> int:
+    """--jobs: as asked, else one worker per CPU core this process may use, no more than the files to
+    convert, and at most MAX_DEFAULT_JOBS (each worker loads TensorFlow: about 1 GB)."""
+    if requested:
+        return requested
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, files, MAX_DEFAULT_JOBS))
+
+
+def convert_all(paths: list[Path], signatures: dict[str, str], options: dict, jobs: int | None = None,
                 progress: Progress | None = None) -> list[Outcome]:
-    """Outcomes in the order of `paths`. jobs > 1: that many worker processes (spawned, so a TensorFlow
-    already loaded here is not forked), each converting whole files."""
+    """Outcomes in the order of `paths`, then those of modules that only receive a cross-module
+    replacement (link_modules). jobs > 1: that many worker processes (spawned, so a TensorFlow already
+    loaded here is not forked), each converting whole files; None: default_jobs."""
+    jobs = default_jobs(jobs, len(paths))
     outcomes: dict[int, Outcome] = {}
     if jobs <= 1 or len(paths) <= 1:
         for i, path in enumerate(paths):
@@ -150,4 +178,174 @@ def convert_all(paths: list[Path], signatures: dict[str, str], options: dict, jo
                 outcomes[i] = future.result()
                 if progress:
                     progress.advance(str(paths[i]))
-    return [outcomes[i] for i in range(len(paths))]
+    return link_modules([outcomes[i] for i in range(len(paths))])
+
+
+def _real(path) -> str:
+    return os.path.realpath(path)
+
+
+def link_modules(outcomes: list[Outcome]) -> list[Outcome]:
+    """Insert the defs of cross-module sites into their modules, and tie each call site's file to them.
+
+    A module is re-edited from its original text with its own sites' edits and every definition it
+    receives (several call sites of one function, with one signature, give one def). When a module of a
+    unit cannot take its edits (changed since it was read, edits that do not apply), no file of the unit
+    is written and its cross-module sites are refused with the reason."""
+    from .edit import EditError, add_tf_import, apply_replacements
+
+    received: dict[str, list[tuple[Outcome, Replacement]]] = {}
+    for outcome in outcomes:
+        if outcome.result.error is not None:
+            continue
+        for site in outcome.result.sites:
+            rep = site.replacement
+            if site.status == "converted" and rep is not None and rep.defined_in is not None:
+                received.setdefault(_real(rep.defined_in.path), []).append((outcome, rep))
+    if not received:
+        return outcomes
+    outcomes = list(outcomes)
+    by_path = {_real(o.source.path): o for o in outcomes if o.source is not None}
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    problems: dict[str, str] = {}     # unit member -> why the unit cannot be written
+    for target, pairs in received.items():
+        for outcome, _ in pairs:
+            parent[find(_real(outcome.source.path))] = find(target)
+        display = pairs[0][1].defined_in.display
+        module = by_path.get(target)
+        if module is None:
+            try:
+                source = read_source(target)
+            except SourceFileError as e:
+                problems[target] = f"{display} cannot be read: {e}"
+                continue
+            module = Outcome(FileResult(display, original_text=source.text), source)
+            outcomes.append(module)
+            by_path[target] = module
+        if module.result.error is not None:
+            problems[target] = f"{display} could not be converted itself ({module.result.error.code})"
+        elif any(rep.defined_in.digest != module.source.digest for _, rep in pairs):
+            problems[target] = f"{display} changed on disk during the run"
+        else:
+            own = [s.replacement for s in module.result.sites if s.status == "converted"]
+            try:
+                text = module.source.text
+                new = apply_replacements(text, own, [rep for _, rep in pairs])
+                new = add_tf_import(new) if new != text else new
+            except (EditError, SyntaxError) as e:
+                problems[target] = f"the replacements could not be inserted into {display}: {e}"
+            else:
+                module.new_bytes_text = module.result.new_text = new if new != text else None
+
+    failed = {find(key): why for key, why in problems.items()}
+    members: dict[str, list[Outcome]] = {}
+    for key, outcome in by_path.items():
+        if key in parent:
+            outcome.unit = find(key)
+            members.setdefault(outcome.unit, []).append(outcome)
+    for unit, why in failed.items():
+        names = ", ".join(sorted(o.result.path for o in members.get(unit, [])))
+        for outcome in members.get(unit, []):
+            outcome.new_bytes_text = None
+            outcome.result.error = Diagnostic(EDIT_FAILED, f"not written: {why}; the files tied by cross-module "
+                                              f"replacements ({names}) are written together or not at all",
+                                              file=outcome.result.path)
+            for site in outcome.result.sites:
+                if site.status == "converted" and site.replacement.defined_in is not None:
+                    site.status = "refused"
+                    site.reasons = [Diagnostic(EDIT_FAILED, f"the replacement could not be added: {why}",
+                                               site.line, site.col, site.file)]
+    return outcomes
+
+
+def outcome_diff(outcome: Outcome) -> str:
+    """Unified diffs of a changed file; for a notebook one per changed cell, headed `nb.ipynb#cell5`."""
+    from .report import unified_diff
+    if outcome.cells is not None:
+        return "".join(unified_diff(f"{outcome.result.path}#cell{number}", old, new)
+                       for number, (old, new) in sorted(outcome.cells.items()))
+    return unified_diff(outcome.result.path, outcome.source.text, outcome.new_bytes_text)
+
+
+def write_outcomes(outcomes: list[Outcome], wrote=None) -> None:
+    """Write every changed file, each unit of files tied by cross-module edits all together or not at
+    all; a file that cannot be written gets a P505 diagnostic (its whole unit does). `wrote(path)` is
+    called for each file written."""
+    groups: dict[str, list[Outcome]] = {}
+    for outcome in outcomes:
+        if outcome.source is not None and outcome.result.error is None and outcome.new_bytes_text is not None:
+            groups.setdefault(outcome.unit or "file:" + _real(outcome.source.path), []).append(outcome)
+    for group in groups.values():
+        _write_together(group, wrote)
+
+
+def _write_together(group: list[Outcome], wrote) -> None:
+    """Each file's new bytes go to a temporary file beside it (fsync'ed, the original's permission bits);
+    only when every file of the group is staged are they renamed over the originals. A file that changed
+    on disk since it was read, or is read-only, stops the whole group."""
+    staged: list[tuple[str, Path]] = []
+    try:
+        for outcome in group:
+            staged.append(_stage(outcome))
+    except SourceFileError as e:
+        for tmp_name, _ in staged:
+            _unlink(tmp_name)
+        others = "" if len(group) == 1 else (
+            "; nothing of the files tied to it by cross-module replacements ("
+            + ", ".join(sorted(o.result.path for o in group)) + ") was written")
+        for outcome in group:
+            outcome.result.error = Diagnostic(CANNOT_WRITE, f"{e}{others}", file=outcome.result.path)
+        return
+    for (tmp_name, target), outcome in zip(staged, group):
+        try:
+            os.replace(tmp_name, target)
+        except OSError as e:
+            _unlink(tmp_name)
+            outcome.result.error = Diagnostic(CANNOT_WRITE, f"{outcome.result.path}: cannot write: "
+                                                            f"{e.strerror or e}", file=outcome.result.path)
+            continue
+        _fsync_directory(target.parent)
+        if wrote is not None:
+            wrote(outcome.result.path)
+
+
+def _stage(outcome: Outcome) -> tuple[str, Path]:
+    like, path = outcome.source, outcome.result.path
+    target = Path(_real(like.path))
+    data = like.encode(outcome.new_bytes_text)
+    try:
+        current = target.read_bytes()
+        mode = stat.S_IMODE(target.stat().st_mode)
+    except OSError as e:
+        raise SourceFileError(f"{path}: cannot read before writing: {e.strerror or e}") from None
+    if hashlib.sha256(current).hexdigest() != like.digest:
+        raise SourceFileError(f"{path}: the file changed on disk while it was being converted; not written")
+    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
+        raise SourceFileError(f"{path}: the file is read-only (mode {mode:o}); not written")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pyfunc2tf.tmp", dir=target.parent)
+    except OSError as e:
+        raise SourceFileError(f"{path}: cannot write beside it: {e.strerror or e}") from None
+    try:
+        with os.fdopen(fd, "wb") as tmp:
+            tmp.write(data)
+            tmp.flush()
+            os.fsync(tmp.fileno())
+        os.chmod(tmp_name, mode)
+    except OSError as e:
+        _unlink(tmp_name)
+        raise SourceFileError(f"{path}: cannot write: {e.strerror or e}") from None
+    return tmp_name, target
+
+
+def _unlink(name: str) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass

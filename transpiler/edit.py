@@ -177,13 +177,15 @@ def _insertion_block(source: _Source, line: int, group: list[Replacement]) -> st
     return block
 
 
-def apply_replacements(text: str, replacements: list[Replacement]) -> str:
+def apply_replacements(text: str, replacements: list[Replacement], definitions: list[Replacement] = ()) -> str:
     """Return `text` with every replacement inserted and every call site rewritten.
 
     Replacements of the same name are inserted once (several sites may wrap one def); a name already
     bound where the insertion would land is not inserted again, so a second run changes nothing.
+    A replacement `defined_in` another module only rewrites its call here (and adds the import of it);
+    `definitions` are such replacements of other files' sites whose def goes into this text.
     Raises EditError when the edits overlap, point outside the file, or the result does not parse."""
-    if not replacements:
+    if not replacements and not definitions:
         return text
     source = _Source(text)
     try:
@@ -193,6 +195,7 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> str:
 
     edits: list[_Edit] = []
     calls: dict[tuple[int, int], str] = {}
+    imports: set[tuple[int, str]] = set()
     for rep in replacements:
         line, col, end_line, end_col = rep.call_span
         start, end = source.offset(line, col), source.offset(end_line, end_col)
@@ -205,10 +208,15 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> str:
         _check_is_call(source, start, end, f"{line}:{col}-{end_line}:{end_col}")
         calls[(start, end)] = rep.call_text
         edits.append(_Edit(start, end, rep.call_text.replace("\n", source.newline)))
+        if rep.defined_in is not None and rep.defined_in.import_edit is not None:
+            at, added = _import_insertion(source, tree, *rep.defined_in.import_edit)
+            if (at, added) not in imports:
+                imports.add((at, added))
+                edits.append(_Edit(at, at, added))
 
     inserted: dict[str, Replacement] = {}
     groups: dict[int, list[Replacement]] = {}
-    for rep in replacements:
+    for rep in [r for r in replacements if r.defined_in is None] + list(definitions):
         if rep.name in inserted:
             if inserted[rep.name].source != rep.source:
                 raise EditError(f"two different definitions generated under the name {rep.name!r}")
@@ -236,3 +244,54 @@ def apply_replacements(text: str, replacements: list[Replacement]) -> str:
     except SyntaxError as e:
         raise EditError(f"the edited source would not parse (line {e.lineno}): {e.msg}") from None
     return result
+
+
+def _import_insertion(source: _Source, tree: ast.Module, line: int, col: int, text: str) -> tuple[int, str]:
+    """(offset, text) of an import edit: `text` at (line, byte col), or with col -1 a new line after `line`
+    holding the statement `text`, indented as the import statement that ends there."""
+    if col >= 0:
+        return source.offset(line, col), text
+    statement = [s for s in ast.walk(tree) if isinstance(s, (ast.Import, ast.ImportFrom)) and s.end_lineno == line]
+    if not statement:
+        raise EditError(f"no import statement ends on line {line}")
+    first = source.lines[statement[0].lineno - 1]
+    indent = first[:len(first) - len(first.lstrip())]
+    ending = _line_ending(source.lines[line - 1])
+    at = source.end_of_line(line)
+    if not ending:
+        return at, source.newline + indent + text
+    return at, indent + text + ending
+
+
+def add_tf_import(text: str) -> str:
+    """`import tensorflow as tf` after the module-level imports, unless the module level binds `tf` to it:
+    a generated def says `tf.` and may land in a module that never imported TensorFlow."""
+    tree = ast.parse(text)
+    imports = [s for s in tree.body if isinstance(s, (ast.Import, ast.ImportFrom))]
+    for stmt in imports:
+        if isinstance(stmt, ast.Import) and any(a.name == "tensorflow" and a.asname == "tf" for a in stmt.names):
+            return text
+    source = _Source(text)
+    if imports:
+        at = source.end_of_line(imports[-1].end_lineno)
+        ending = _line_ending(source.lines[imports[-1].end_lineno - 1])
+        added = ("" if ending else source.newline) + "import tensorflow as tf" + (ending or "")
+    else:
+        at = _after_preamble(tree, source)
+        added = "import tensorflow as tf" + source.newline
+    return text[:at] + added + text[at:]
+
+
+def _after_preamble(tree: ast.Module, source: _Source) -> int:
+    """Where a first import goes: after the docstring and `from __future__` lines, else at the top."""
+    at = 0
+    for stmt in tree.body:
+        is_doc = isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(
+            stmt.value.value, str)
+        if is_doc or (isinstance(stmt, ast.ImportFrom) and stmt.module == "__future__"):
+            at = source.end_of_line(stmt.end_lineno)
+        else:
+            break
+    if at and not _LINE_END.search(source.text[at - 1:at]):
+        raise EditError("cannot add the TensorFlow import after the module's last line")
+    return at

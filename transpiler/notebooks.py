@@ -74,7 +74,7 @@ def read_notebook(path: Path) -> NotebookSource:
     return source
 
 
-def _cell_source(cell) -> str:
+def cell_source(cell) -> str:
     src = cell.get("source", "")
     return "".join(src) if isinstance(src, list) else src
 
@@ -84,7 +84,7 @@ def _join(source: NotebookSource) -> None:
     for index, cell in enumerate(source.notebook.cells):
         if cell.get("cell_type") != "code":
             continue
-        cell_lines = _cell_source(cell).split("\n")
+        cell_lines = cell_source(cell).split("\n")
         blanked = bool(cell_lines) and cell_lines[0].lstrip().startswith("%%")
         if not blanked:
             masked_lines = []
@@ -130,7 +130,7 @@ def split_back(source: NotebookSource, new_text: str) -> dict[int, str]:
         if span.blanked or span.index not in segments:
             continue
         restored = [_unmask(source, line) for line in segments[span.index]]
-        original = _cell_source(source.notebook.cells[span.index])
+        original = cell_source(source.notebook.cells[span.index])
         text = "\n".join(restored)
         # the insertion may leave blank lines at the end of the cell, before the boundary: keep the cell's own end
         text = text.rstrip("\n") + "\n" * (len(original) - len(original.rstrip("\n")))

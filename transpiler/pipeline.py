@@ -1,6 +1,7 @@
 """The pipeline of DESIGN.md for one file: discover, resolve, lower, emit, verify, edit."""
 from __future__ import annotations
 
+import os
 import re
 import sys
 import time
@@ -20,9 +21,14 @@ from .signature import ArgSpec, SignatureError, format_signature, parse_signatur
 
 def convert_text(text: str, path: str, signatures: dict[str, str] | None = None, *,
                  examples: int = 50, seed: int = 0, verify: bool = True,
-                 verify_timeout: float = 60.0, prove: bool = False) -> FileResult:
+                 verify_timeout: float = 60.0, prove: bool = False,
+                 import_roots: list[str] | None = None) -> FileResult:
     """Convert every site of one module's source text. Never raises for problems in the user's code:
-    they are diagnostics in the result. `new_text` is the edited source (None when nothing changes)."""
+    they are diagnostics in the result. `new_text` is the edited source (None when nothing changes).
+
+    When `path` is a file on disk, a function imported from another module of its tree is converted there
+    (transpiler/cross_module.py; `import_roots`: more directories its imports are looked for in): the site's
+    replacement is then `defined_in` that module, and batch.py edits it."""
     result = FileResult(path, original_text=text)
     try:
         tree = gast.parse(text)
@@ -36,6 +42,10 @@ def convert_text(text: str, path: str, signatures: dict[str, str] | None = None,
     parsed_sigs = {k: parse_signature(v) for k, v in (signatures or {}).items()}
     replacements: dict[tuple, Replacement] = {}
     lines = re.split(r"\r\n|\r|\n", text)   # Python's line breaks (str.splitlines knows more)
+    imported = None
+    if os.path.isfile(path):
+        from .cross_module import CrossModuleResolver
+        imported = CrossModuleResolver(path, import_roots or [])
     for site in find_sites(tree, module.imports):
         if inside_generated_code(site):
             continue   # a converted method's own fallback to the original: ours, kept on purpose
@@ -47,14 +57,15 @@ def convert_text(text: str, path: str, signatures: dict[str, str] | None = None,
             continue
         t0 = time.perf_counter()
         sr = convert_site(module, site, path, parsed_sigs, replacements, examples, seed, verify, verify_timeout,
-                          prove=prove)
+                          prove=prove, imported=imported)
         sr.timings["total_s"] = round(time.perf_counter() - t0, 3)
         result.sites.append(sr)
     converted = [s.replacement for s in result.sites if s.status == "converted"]
     if converted:
         from .edit import apply_replacements
         new = apply_replacements(text, converted)
-        new = ensure_tf_import(module, new)
+        if any(r.defined_in is None for r in converted):
+            new = ensure_tf_import(module, new)
         result.new_text = new if new != text else None
     return result
 
@@ -104,9 +115,10 @@ def find_signature(sigs: dict[str, list[ArgSpec]], written: str, def_name: str):
 
 
 def convert_site(module, site: Site, path, sigs, replacements, examples, seed, verify, timeout,
-                 prove: bool = False) -> SiteResult:
+                 prove: bool = False, imported=None) -> SiteResult:
     written = dotted(site.func) if site.func is not None else None
     sr = SiteResult(path, site.line, site.col, written or "<lambda>", site.api)
+    home_path = path          # the file whose lines the lowering's diagnostics point at
     if site.problems:
         sr.reasons = [_at(d, path) for d in site.problems]
         return sr
@@ -115,7 +127,13 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
                                          "generated code needs it", site.line, site.col, path)]
         return sr
     try:
-        resolved = resolve(module, site.func, site.scope, site.call)
+        resolved = resolve(module, site.func, site.scope, site.call, imported)
+        foreign = resolved.foreign                 # cross_module.Foreign: the def is in another module
+        home = foreign.module if foreign else module
+        home_path = foreign.defined_in("", path).display if foreign else path
+        if foreign and home.imports.aliases.get("tf", "tensorflow") != "tensorflow":
+            raise Refusal("P502", f"`tf` names something other than tensorflow in {foreign.path}; the generated "
+                                  "code needs it", site.call)
         specs, key = find_signature(sigs, sr.function, resolved.def_name)
         inferred_note = None
         if specs is None:
@@ -128,24 +146,36 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
             sr.signature_source = "--signature"
         sr.signature = format_signature(specs)
         _check_inputs(site, specs)
-        lowered = lower_function(module, resolved, specs, site.api, site.tout, site.tout_is_list)
+        try:
+            lowered = lower_function(home, resolved, specs, site.api, site.tout, site.tout_is_list)
+        except Refusal as r:
+            r.lowering = True     # points at the wrapped function's lines, in its own module's file
+            raise
         fallback = _fallback_call(module, site, lowered.params) if resolved.method is not None else None
     except Refusal as r:
-        sr.reasons = [r.diagnostic(path)]
+        sr.reasons = [r.diagnostic(home_path if getattr(r, "lowering", False) else path)]
         return sr
-    sr.notes = ([inferred_note] if inferred_note else []) + [_at(n, path) for n in _unique(lowered.notes)]
+    sr.notes = ([inferred_note] if inferred_note else []) + [_at(n, home_path) for n in _unique(lowered.notes)]
     dedupe_key = (resolved.def_name, resolved.original_expr, sr.signature, site.api, tuple(site.tout),
-                  site.tout_is_list)
+                  site.tout_is_list, str(foreign.path) if foreign else "")
     existing = replacements.get(dedupe_key)
-    name = existing.name if existing else _free_name(module, replacements, sr.function)
+    if existing:
+        name = existing.name
+    elif foreign:
+        taken = {r.name for r in replacements.values() if r.defined_in is None or r.defined_in.path != str(
+            os.path.abspath(foreign.path))}
+        name = foreign.choose_name(lambda n: emit_function(n, resolved.def_name, lowered, specs), taken)
+    else:
+        name = _free_name(module, replacements, sr.function)
     source = existing.source if existing else emit_function(name, resolved.def_name, lowered, specs)
     from .verify.job import VerifyJob
-    job = VerifyJob(original_slice=module_slice(module, resolved.slice_roots) + resolved.extra_source,
+    job = VerifyJob(original_slice=module_slice(home, resolved.slice_roots) + resolved.extra_source,
                     original_expr=resolved.original_expr, replacement_source=source,
                     replacement_name=name, api=site.api, tout=list(site.tout),
                     tout_is_list=site.tout_is_list,
                     signature=[[s.dtype, list(s.shape)] for s in specs],
-                    examples=examples, seed=seed, deadline_s=timeout)
+                    examples=examples, seed=seed, deadline_s=timeout,
+                    **(foreign.verify_context() if foreign else {}))
     if verify:
         from .verify import verify_site
         t0 = time.perf_counter()
@@ -171,9 +201,13 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
         source = emit_method(name, fm.class_def.name, resolved.def_name, fm.instance.origin, lowered, specs,
                              fallback)
         call_text = f"self.{call_text}"
+    defined_in = None
+    if foreign:
+        callee, _ = foreign.call_and_import(name)
+        call_text, defined_in = f"{callee}({_inputs_text(module, site)})", foreign.defined_in(name, path)
     sr.replacement = Replacement(name, source, resolved.insert_after_line, resolved.indent,
                                  (site.call.lineno, site.call.col_offset, site.call.end_lineno,
-                                  site.call.end_col_offset), call_text)
+                                  site.call.end_col_offset), call_text, defined_in)
     replacements[dedupe_key] = sr.replacement
     return sr
 

@@ -2,8 +2,8 @@
 
 Handles a module-level or nested def, a lambda, `functools.partial` with constant arguments (inline or
 bound to a name), a factory closure (`clip = make_clipper(0.0, 1.0)`) and a method `self._fn` of a
-module-level class (transpiler/instances.py freezes what `self` holds). Callables
-imported from other modules are refused with a reason for now.
+module-level class (transpiler/instances.py freezes what `self` holds). A callable imported from another
+module goes to the `imported` hook (transpiler/cross_module.py finds it in the tree), or is refused (P106).
 
 It also cuts the *slice* of the module that verification executes: the imports, constants and defs the
 wrapped function needs, transitively, in module order, and never anything else (many such files start
@@ -78,6 +78,7 @@ class Resolved:
     extra_source: str = ""                        # appended to the slice (a nested def, dedented)
     slice_roots: set[str] = field(default_factory=set)
     method: object = None                         # instances.FrozenMethod when the callable is `self._fn`
+    foreign: object = None                        # cross_module.Foreign when the def is in another module
 
 
 def _const(module: ModuleInfo, node, what: str):
@@ -92,7 +93,10 @@ def _partial(module: ModuleInfo, call: gast.Call) -> bool:
     return q == "functools.partial"
 
 
-def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gast.Call) -> Resolved:
+def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gast.Call,
+            imported=None) -> Resolved:
+    """`imported(module, func, call) -> Resolved`: what to do with a callable imported from another module
+    (None: refuse it)."""
     written = dotted(func) or ("<lambda>" if isinstance(func, gast.Lambda) else "<callable>")
     top_stmt = _top_statement(module, call)
     if isinstance(func, gast.Lambda):
@@ -104,8 +108,10 @@ def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gas
     if isinstance(func, gast.Attribute):
         if isinstance(func.value, gast.Name) and func.value.id == "self":
             return _method(module, func, scope, written)
-        raise Refusal("P106", f"`{written}` is defined in another module; cross-module conversion is not "
-                              "supported yet", func)
+        if imported is not None:
+            return imported(module, func, call)
+        raise Refusal("P106", f"`{written}` is defined in another module; only a file in a converted tree is "
+                              "followed to another module", func)
     if not isinstance(func, gast.Name):
         raise Refusal("P103", "the wrapped callable is not a name, a lambda or functools.partial", func)
     name = func.id
@@ -121,9 +127,12 @@ def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gas
         d = module.defs[name]
         return Resolved(d, written, d.name, insert_after_line=d.end_lineno, indent="",
                         original_expr=name, slice_roots={name})
-    if module.imports.qualify(func) is not None:
-        raise Refusal("P106", f"`{name}` is imported from {module.imports.aliases[name]}; cross-module "
-                              "conversion is not supported yet", func)
+    if module.imports.qualify(func) is not None or _imported_relatively(module, name):
+        if imported is not None:
+            return imported(module, func, call)
+        origin = module.imports.aliases.get(name, "a relative import")
+        raise Refusal("P106", f"`{name}` is imported from {origin}; only a file in a converted tree is followed "
+                              "to another module", func)
     assigns = [s for s in module.tree.body if isinstance(s, gast.Assign) and any(
         isinstance(t, gast.Name) and t.id == name for t in s.targets)]
     if len(assigns) != 1:
@@ -141,6 +150,11 @@ def resolve(module: ModuleInfo, func: gast.AST, scope: list[gast.AST], call: gas
     if isinstance(value, gast.Call) and isinstance(value.func, gast.Name) and value.func.id in module.defs:
         return _factory(module, module.defs[value.func.id], value, stmt, written, name)
     raise Refusal("P103", f"`{name}` is bound to an expression this tool does not follow", stmt)
+
+
+def _imported_relatively(module: ModuleInfo, name: str) -> bool:
+    return any(isinstance(s, gast.ImportFrom) and s.level and any((a.asname or a.name) == name for a in s.names)
+               for s in gast.walk(module.tree))
 
 
 def _resolve_partial(module, pcall, scope, call, written, anchor_stmt) -> Resolved:

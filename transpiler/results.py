@@ -7,6 +7,18 @@ from .diagnostics import Diagnostic
 
 
 @dataclass
+class DefinedIn:
+    """A cross-module site (transpiler/cross_module.py): the replacement's def goes into another module."""
+    path: str                 # that module's file (absolute)
+    display: str              # the same, as reports show it (relative when the call site's path is)
+    digest: str               # sha256 of its bytes when it was read: it must not change before the write
+    module: str               # its dotted name
+    # what the call site's file gains so that it imports the replacement: (line, byte col, text) inserted
+    # there, or (line, -1, statement) for a new import line after that line; None when nothing is needed
+    import_edit: tuple | None = None
+
+
+@dataclass
 class Replacement:
     """Generated code for one site and where it goes in the user's file."""
     name: str                 # e.g. "_standardize_tf"
@@ -15,6 +27,7 @@ class Replacement:
     indent: str               # indentation of the wrapped def (methods and nested defs are indented)
     call_span: tuple[int, int, int, int]  # (line, col, end_line, end_col) of the py_function call, 1-based lines, 0-based cols
     call_text: str            # text that replaces the call, e.g. "_standardize_tf(wave)"
+    defined_in: DefinedIn | None = None   # the def goes into another module (cross-module site)
 
 
 @dataclass

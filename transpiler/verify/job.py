@@ -25,6 +25,10 @@ class VerifyJob:
     examples: int = 50
     seed: int = 0
     deadline_s: float = 60.0
+    # The slice's own package (`__package__`, for its relative imports) and the directories its package
+    # imports from (appended to sys.path): set for a function imported from another module of the tree.
+    package: str = ""
+    import_roots: list[str] = field(default_factory=list)
 
     def to_json(self) -> str:
         return json.dumps(asdict(self))

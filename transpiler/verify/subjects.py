@@ -51,6 +51,9 @@ def load_subjects(job: VerifyJob, source_dir: str) -> Subjects:
     """Run the slice and the replacement in one fresh module namespace; raises SetupError with the reason."""
     module = types.ModuleType(ORIGINAL_MODULE)
     sys.modules[ORIGINAL_MODULE] = module
+    if job.package:   # a function of another module: its slice imports from its package as that module does
+        module.__package__ = job.package
+    sys.path.extend(root for root in job.import_roots if root not in sys.path)   # after the installed packages
     namespace = module.__dict__
     _exec_source(job.original_slice, os.path.join(source_dir, "original_slice.py"), namespace,
                  "the original slice")

@@ -1,0 +1,264 @@
+"""Sites whose wrapped function is imported from another module of the tree: the replacement goes beside the
+function in its own module, the call site imports it, both files are written together or not at all."""
+import hashlib
+import importlib.util
+import json
+import os
+
+import numpy as np
+from typer.testing import CliRunner
+
+from cli import app
+
+runner = CliRunner()
+
+SNIPPETS = """\
+import numpy as np
+
+SCALE = 2.5
+OFFSET = 0.5
+
+
+def _shift(x):
+    return x + OFFSET
+
+
+def generate_anchors_pre(x):
+    return (_shift(x) * SCALE).astype(np.float32)
+
+
+def train():
+    raise SystemExit("never run by the converter")
+"""
+
+NETWORK = """\
+import tensorflow as tf
+from layer_utils.snippets import generate_anchors_pre
+
+
+def build(x):
+    return tf.numpy_function(generate_anchors_pre, [x], tf.float32)
+"""
+
+SIG = ["--signature", "generate_anchors_pre=float32[None]"]
+
+
+def hashes(root):
+    return {os.path.relpath(os.path.join(d, f), root): hashlib.sha256(open(os.path.join(d, f), "rb").read()).hexdigest()
+            for d, _, files in os.walk(root) for f in files if f.endswith(".py")}
+
+
+def package(root, files):
+    """Write {relative path: text}; every folder below `root` on the way gets an __init__.py unless listed."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    for rel in files:
+        parent = (root / rel).parent
+        while parent != root and parent.is_relative_to(root):
+            init = parent / "__init__.py"
+            if not init.exists():
+                init.write_text("")
+            parent = parent.parent
+
+
+def load(path, name):
+    spec = importlib.util.spec_from_file_location(name, path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def convert(*args):
+    return runner.invoke(app, ["convert", *map(str, args), "--jobs", "1"])
+
+
+def assert_same(module_path, name, fn="generate_anchors_pre"):
+    """The generated def, imported with its module, against the original function of the same module."""
+    module = load(module_path, name)
+    original, native = getattr(module, fn), getattr(module, fn + "_tf")
+    for x in (np.array([0.0, -1.5, 3.25, 1e6], np.float32), np.zeros([0], np.float32)):
+        expected = original(x.copy())
+        got = native(x).numpy()
+        assert got.dtype == expected.dtype and got.shape == expected.shape
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+def test_absolute_import_verified_helper_and_constant_of_the_other_module(tmp_path):
+    # tf-faster-rcnn's layout: lib/ is put on sys.path, its folders are packages
+    (tmp_path / "lib").mkdir()
+    package(tmp_path / "lib", {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK})
+    report = tmp_path / "report.json"
+    result = runner.invoke(app, ["convert", str(tmp_path), "--write", "--jobs", "1", "--examples", "8",
+                                 "--report", str(report), *SIG])
+    assert result.exit_code == 0, result.output
+    [site] = json.loads(report.read_text())["sites"]
+    assert site["status"] == "converted" and site["verification"]["status"] == "passed"
+    assert site["file"].endswith("network.py") and site["replacement"] == "generate_anchors_pre_tf"
+
+    network = (tmp_path / "lib/nets/network.py").read_text()
+    assert network == NETWORK.replace(
+        "import generate_anchors_pre\n", "import generate_anchors_pre, generate_anchors_pre_tf\n").replace(
+        "tf.numpy_function(generate_anchors_pre, [x], tf.float32)", "generate_anchors_pre_tf(x)")
+    snippets = (tmp_path / "lib/layer_utils/snippets.py").read_text()
+    assert snippets.startswith("import numpy as np\nimport tensorflow as tf\n")
+    assert snippets.index("def generate_anchors_pre_tf") > snippets.index("def generate_anchors_pre(")
+    assert snippets.index("def generate_anchors_pre_tf") < snippets.index("def train")
+    assert_same(tmp_path / "lib/layer_utils/snippets.py", "cm_abs_snippets")
+
+    before = hashes(tmp_path)
+    again = runner.invoke(app, ["convert", str(tmp_path), "--write", "--jobs", "1", *SIG])
+    assert again.exit_code == 0 and hashes(tmp_path) == before
+    assert "pyfunc2tf: wrote" not in again.stderr
+
+
+def test_relative_imports_and_module_attributes(tmp_path):
+    package(tmp_path, {
+        "pkg/ops/snippets.py": SNIPPETS,
+        "pkg/ops/a.py": NETWORK.replace("from layer_utils.snippets import", "from .snippets import"),
+        "pkg/models/b.py": NETWORK.replace("from layer_utils.snippets import", "from ..ops.snippets import"),
+        "pkg/models/c.py": NETWORK.replace("from layer_utils.snippets import generate_anchors_pre",
+                                           "import pkg.ops.snippets as sn").replace(
+            "numpy_function(generate_anchors_pre", "numpy_function(sn.generate_anchors_pre"),
+        "pkg/models/d.py": NETWORK.replace("from layer_utils.snippets import generate_anchors_pre",
+                                           "from ..ops import snippets").replace(
+            "numpy_function(generate_anchors_pre", "numpy_function(snippets.generate_anchors_pre"),
+    })
+    result = convert(tmp_path, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    pkg = tmp_path / "pkg"
+    assert "from .snippets import generate_anchors_pre, generate_anchors_pre_tf\n" in (pkg / "ops/a.py").read_text()
+    assert "from ..ops.snippets import generate_anchors_pre, generate_anchors_pre_tf\n" in \
+        (pkg / "models/b.py").read_text()
+    c, d = (pkg / "models/c.py").read_text(), (pkg / "models/d.py").read_text()
+    assert "import pkg.ops.snippets as sn\n" in c and "return sn.generate_anchors_pre_tf(x)" in c
+    assert "from ..ops import snippets\n" in d and "return snippets.generate_anchors_pre_tf(x)" in d
+    # four call sites of one function with one signature: one replacement
+    snippets = (pkg / "ops/snippets.py").read_text()
+    assert snippets.count("def generate_anchors_pre_tf(") == 1
+    assert_same(pkg / "ops/snippets.py", "cm_rel_snippets")
+
+
+def test_two_sites_in_different_modules_share_one_replacement_in_worker_processes(tmp_path):
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/one.py": NETWORK, "nets/two.py": NETWORK})
+    result = runner.invoke(app, ["convert", str(tmp_path), "--write", "--no-verify", "--jobs", "2", *SIG])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "layer_utils/snippets.py").read_text().count("def generate_anchors_pre_tf(") == 1
+    for name in ("one", "two"):
+        assert "generate_anchors_pre_tf(x)" in (tmp_path / f"nets/{name}.py").read_text()
+
+
+def test_a_new_call_site_of_a_function_converted_before_reuses_its_replacement(tmp_path):
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/one.py": NETWORK})
+    assert convert(tmp_path, "--write", "--no-verify", *SIG).exit_code == 0
+    converted = (tmp_path / "layer_utils/snippets.py").read_text()
+    (tmp_path / "nets/two.py").write_text(NETWORK)
+    result = convert(tmp_path, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "layer_utils/snippets.py").read_text() == converted     # recognised, not added again
+    two = (tmp_path / "nets/two.py").read_text()
+    assert "import generate_anchors_pre, generate_anchors_pre_tf\n" in two and "generate_anchors_pre_tf(x)" in two
+
+
+def test_a_file_named_alone_finds_its_package_and_a_reexport_is_followed(tmp_path):
+    package(tmp_path, {"proj/layer_utils/snippets.py": SNIPPETS,
+                       "proj/layer_utils/__init__.py": "from .snippets import generate_anchors_pre\n",
+                       "proj/nets/network.py": NETWORK.replace("from layer_utils.snippets import",
+                                                               "from proj.layer_utils import")})
+    caller = tmp_path / "proj/nets/network.py"
+    result = convert(caller, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    text = caller.read_text()
+    # proj.layer_utils does not define it: a new import line from the module that does
+    assert "from proj.layer_utils import generate_anchors_pre\nfrom proj.layer_utils.snippets import " \
+           "generate_anchors_pre_tf\n" in text
+    assert (tmp_path / "proj/layer_utils/__init__.py").read_text() == "from .snippets import generate_anchors_pre\n"
+    assert "def generate_anchors_pre_tf(" in (tmp_path / "proj/layer_utils/snippets.py").read_text()
+
+
+def test_a_function_from_outside_the_tree_is_refused_with_where_it_resolves(tmp_path):
+    (tmp_path / "m.py").write_text("import tensorflow as tf\nfrom numpy.linalg import norm\n\n\n"
+                                   "def f(x):\n    return tf.numpy_function(norm, [x], tf.float64)\n")
+    before = hashes(tmp_path)
+    result = convert(tmp_path, "--write", "--no-verify", "--signature", "norm=float64[None]")
+    assert result.exit_code == 1
+    assert "P106" in result.stdout and "numpy.linalg" in result.stdout
+    assert "site-packages" in result.stdout and "outside the converted tree" in result.stdout
+    assert hashes(tmp_path) == before
+
+
+def test_a_module_missing_from_the_tree_is_refused(tmp_path):
+    (tmp_path / "m.py").write_text(NETWORK)
+    result = convert(tmp_path, "--no-verify", *SIG)
+    assert result.exit_code == 1 and "P106" in result.stdout and "not found under" in result.stdout
+
+
+def test_both_files_or_neither_a_read_only_definition_module(tmp_path):
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK,
+                       "nets/local.py": NETWORK.replace("from layer_utils.snippets import generate_anchors_pre\n",
+                                                        "import numpy as np\n\n\ndef own(x):\n    return x * 2\n")
+                       .replace("numpy_function(generate_anchors_pre", "numpy_function(own")})
+    (tmp_path / "layer_utils/snippets.py").chmod(0o444)
+    before = hashes(tmp_path)
+    result = runner.invoke(app, ["convert", str(tmp_path), "--write", "--no-verify", "--jobs", "1", *SIG,
+                                 "--signature", "own=float32[None]"])
+    assert result.exit_code == 1
+    assert "P505" in result.stdout and "read-only" in result.stdout
+    after = hashes(tmp_path)
+    assert after["layer_utils/snippets.py"] == before["layer_utils/snippets.py"]
+    assert after["nets/network.py"] == before["nets/network.py"]     # its call would import a missing def
+    assert after["nets/local.py"] != before["nets/local.py"]         # not tied to it: written
+    assert not [f for f in os.listdir(tmp_path / "nets") if f.endswith(".tmp")]
+
+
+def test_both_files_or_neither_a_definition_module_changed_during_the_run(tmp_path, monkeypatch):
+    import transpiler.batch as batch
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK})
+    snippets = tmp_path / "layer_utils/snippets.py"
+    real_link = batch.link_modules
+
+    def link_then_edit(outcomes):
+        linked = real_link(outcomes)
+        snippets.write_text(SNIPPETS + "# edited by someone else meanwhile\n")
+        return linked
+    monkeypatch.setattr(batch, "link_modules", link_then_edit)
+    before = hashes(tmp_path)
+    result = convert(tmp_path, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 1 and "changed on disk" in result.stdout
+    assert hashes(tmp_path)["nets/network.py"] == before["nets/network.py"]
+    assert snippets.read_text().endswith("meanwhile\n")
+
+
+def test_diff_shows_both_files_and_writes_nothing(tmp_path):
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK})
+    before = hashes(tmp_path)
+    result = convert(tmp_path, "--diff", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    assert f"+++ b/{tmp_path / 'layer_utils/snippets.py'}" in result.stdout
+    assert "+from layer_utils.snippets import generate_anchors_pre, generate_anchors_pre_tf" in result.stdout
+    assert hashes(tmp_path) == before
+
+
+def test_check_counts_a_cross_module_site_as_convertible(tmp_path):
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK})
+    result = runner.invoke(app, ["check", str(tmp_path), "--no-verify", *SIG])
+    assert result.exit_code == 1 and "P601" in result.stdout and "network.py:6:" in result.stdout
+    assert convert(tmp_path, "--write", "--no-verify", *SIG).exit_code == 0
+    assert runner.invoke(app, ["check", str(tmp_path), "--no-verify", *SIG]).exit_code == 0
+
+
+def test_a_notebook_importing_a_module_of_its_folder(tmp_path):
+    import nbformat
+    from nbformat.v4 import new_code_cell, new_notebook
+    (tmp_path / "snippets.py").write_text(SNIPPETS)
+    nb = new_notebook()
+    nb.cells = [new_code_cell("import tensorflow as tf\nfrom snippets import generate_anchors_pre"),
+                new_code_cell("y = tf.numpy_function(generate_anchors_pre, [x], tf.float32)")]
+    nbformat.write(nb, str(tmp_path / "demo.ipynb"))
+    result = convert(tmp_path, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    cells = nbformat.read(str(tmp_path / "demo.ipynb"), as_version=4).cells
+    assert cells[0].source.endswith("from snippets import generate_anchors_pre, generate_anchors_pre_tf")
+    assert cells[1].source == "y = generate_anchors_pre_tf(x)"
+    assert_same(tmp_path / "snippets.py", "cm_nb_snippets")
