@@ -9,6 +9,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from cli import app
+from transpiler import batch
 
 runner = CliRunner()
 
@@ -194,17 +195,23 @@ def test_a_module_missing_from_the_tree_is_refused(tmp_path):
     assert result.exit_code == 1 and "P106" in result.stdout and "not found under" in result.stdout
 
 
-def test_both_files_or_neither_a_read_only_definition_module(tmp_path):
+def test_both_files_or_neither_a_definition_module_that_cannot_be_written(tmp_path, monkeypatch):
     package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK,
                        "nets/local.py": NETWORK.replace("from layer_utils.snippets import generate_anchors_pre\n",
                                                         "import numpy as np\n\n\ndef own(x):\n    return x * 2\n")
                        .replace("numpy_function(generate_anchors_pre", "numpy_function(own")})
-    (tmp_path / "layer_utils/snippets.py").chmod(0o444)
+    real_mkstemp = batch.tempfile.mkstemp
+
+    def mkstemp(*args, dir=None, **kwargs):    # the folder refuses new files (as root, modes do not)
+        if str(dir).endswith("layer_utils"):
+            raise PermissionError(13, "Permission denied")
+        return real_mkstemp(*args, dir=dir, **kwargs)
+    monkeypatch.setattr(batch.tempfile, "mkstemp", mkstemp)
     before = hashes(tmp_path)
     result = runner.invoke(app, ["convert", str(tmp_path), "--write", "--no-verify", "--jobs", "1", *SIG,
                                  "--signature", "own=float32[None]"])
     assert result.exit_code == 1
-    assert "P505" in result.stdout and "read-only" in result.stdout
+    assert "P505" in result.stdout and "cannot write beside it" in result.stdout
     after = hashes(tmp_path)
     assert after["layer_utils/snippets.py"] == before["layer_utils/snippets.py"]
     assert after["nets/network.py"] == before["nets/network.py"]     # its call would import a missing def
@@ -213,7 +220,7 @@ def test_both_files_or_neither_a_read_only_definition_module(tmp_path):
 
 
 def test_both_files_or_neither_a_definition_module_changed_during_the_run(tmp_path, monkeypatch):
-    import transpiler.batch as batch
+    import transpiler.cross_module as batch
     package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/network.py": NETWORK})
     snippets = tmp_path / "layer_utils/snippets.py"
     real_link = batch.link_modules
@@ -262,3 +269,17 @@ def test_a_notebook_importing_a_module_of_its_folder(tmp_path):
     assert cells[0].source.endswith("from snippets import generate_anchors_pre, generate_anchors_pre_tf")
     assert cells[1].source == "y = generate_anchors_pre_tf(x)"
     assert_same(tmp_path / "snippets.py", "cm_nb_snippets")
+
+
+def test_a_read_only_file_is_written_when_the_os_lets_this_user_write_it(tmp_path):
+    # root may write any file (a corpus copied with mode 444 is converted in place, mode kept); others may not
+    path = tmp_path / "m.py"
+    path.write_text("import tensorflow as tf\n" + SNIPPETS + NETWORK.split("\n\n\n")[1])
+    path.chmod(0o444)
+    before = path.read_bytes()
+    result = runner.invoke(app, ["convert", str(path), "--write", "--no-verify", *SIG])
+    if os.access(path, os.W_OK):
+        assert result.exit_code == 0 and path.read_bytes() != before
+    else:
+        assert result.exit_code == 1 and "P505" in result.stdout and path.read_bytes() == before
+    assert path.stat().st_mode & 0o777 == 0o444

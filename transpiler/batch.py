@@ -4,10 +4,10 @@ the cross-module edits, and writing.
 A file that cannot be read, decoded or parsed becomes a FileResult with a file-level diagnostic; the run goes
 on. Conversion writes nothing: the caller writes (write_outcomes) once every file is converted.
 
-A site whose function is imported from another module of the tree (transpiler/cross_module.py) has its
-replacement `defined_in` that module: once every file is converted, link_modules inserts those defs into
-their modules (a module without sites of its own becomes an outcome too) and ties the files into units.
-A unit is written whole or not at all: a call site must never import a replacement its module did not get.
+A site whose function is imported from another module of the tree has its replacement `defined_in` that
+module: once every file is converted, cross_module.link_modules inserts those defs into their modules and
+ties the files into units. A unit is written whole or not at all: a call site must never import a
+replacement its module did not get.
 """
 from __future__ import annotations
 
@@ -24,7 +24,7 @@ from pathlib import Path
 
 from .diagnostics import Diagnostic
 from .files import SourceFile, SourceFileError, _fsync_directory, read_source
-from .results import FileResult, Replacement
+from .results import FileResult
 from .walk import WalkEntry, prefilter
 
 CANNOT_READ, EDIT_FAILED, CANNOT_WRITE = "P503", "P504", "P505"
@@ -178,90 +178,8 @@ def convert_all(paths: list[Path], signatures: dict[str, str], options: dict, jo
                 outcomes[i] = future.result()
                 if progress:
                     progress.advance(str(paths[i]))
-    return link_modules([outcomes[i] for i in range(len(paths))])
-
-
-def _real(path) -> str:
-    return os.path.realpath(path)
-
-
-def link_modules(outcomes: list[Outcome]) -> list[Outcome]:
-    """Insert the defs of cross-module sites into their modules, and tie each call site's file to them.
-
-    A module is re-edited from its original text with its own sites' edits and every definition it
-    receives (several call sites of one function, with one signature, give one def). When a module of a
-    unit cannot take its edits (changed since it was read, edits that do not apply), no file of the unit
-    is written and its cross-module sites are refused with the reason."""
-    from .edit import EditError, add_tf_import, apply_replacements
-
-    received: dict[str, list[tuple[Outcome, Replacement]]] = {}
-    for outcome in outcomes:
-        if outcome.result.error is not None:
-            continue
-        for site in outcome.result.sites:
-            rep = site.replacement
-            if site.status == "converted" and rep is not None and rep.defined_in is not None:
-                received.setdefault(_real(rep.defined_in.path), []).append((outcome, rep))
-    if not received:
-        return outcomes
-    outcomes = list(outcomes)
-    by_path = {_real(o.source.path): o for o in outcomes if o.source is not None}
-    parent: dict[str, str] = {}
-
-    def find(key: str) -> str:
-        while parent.setdefault(key, key) != key:
-            key = parent[key]
-        return key
-
-    problems: dict[str, str] = {}     # unit member -> why the unit cannot be written
-    for target, pairs in received.items():
-        for outcome, _ in pairs:
-            parent[find(_real(outcome.source.path))] = find(target)
-        display = pairs[0][1].defined_in.display
-        module = by_path.get(target)
-        if module is None:
-            try:
-                source = read_source(target)
-            except SourceFileError as e:
-                problems[target] = f"{display} cannot be read: {e}"
-                continue
-            module = Outcome(FileResult(display, original_text=source.text), source)
-            outcomes.append(module)
-            by_path[target] = module
-        if module.result.error is not None:
-            problems[target] = f"{display} could not be converted itself ({module.result.error.code})"
-        elif any(rep.defined_in.digest != module.source.digest for _, rep in pairs):
-            problems[target] = f"{display} changed on disk during the run"
-        else:
-            own = [s.replacement for s in module.result.sites if s.status == "converted"]
-            try:
-                text = module.source.text
-                new = apply_replacements(text, own, [rep for _, rep in pairs])
-                new = add_tf_import(new) if new != text else new
-            except (EditError, SyntaxError) as e:
-                problems[target] = f"the replacements could not be inserted into {display}: {e}"
-            else:
-                module.new_bytes_text = module.result.new_text = new if new != text else None
-
-    failed = {find(key): why for key, why in problems.items()}
-    members: dict[str, list[Outcome]] = {}
-    for key, outcome in by_path.items():
-        if key in parent:
-            outcome.unit = find(key)
-            members.setdefault(outcome.unit, []).append(outcome)
-    for unit, why in failed.items():
-        names = ", ".join(sorted(o.result.path for o in members.get(unit, [])))
-        for outcome in members.get(unit, []):
-            outcome.new_bytes_text = None
-            outcome.result.error = Diagnostic(EDIT_FAILED, f"not written: {why}; the files tied by cross-module "
-                                              f"replacements ({names}) are written together or not at all",
-                                              file=outcome.result.path)
-            for site in outcome.result.sites:
-                if site.status == "converted" and site.replacement.defined_in is not None:
-                    site.status = "refused"
-                    site.reasons = [Diagnostic(EDIT_FAILED, f"the replacement could not be added: {why}",
-                                               site.line, site.col, site.file)]
-    return outcomes
+    from . import cross_module
+    return cross_module.link_modules([outcomes[i] for i in range(len(paths))])
 
 
 def outcome_diff(outcome: Outcome) -> str:
@@ -280,7 +198,7 @@ def write_outcomes(outcomes: list[Outcome], wrote=None) -> None:
     groups: dict[str, list[Outcome]] = {}
     for outcome in outcomes:
         if outcome.source is not None and outcome.result.error is None and outcome.new_bytes_text is not None:
-            groups.setdefault(outcome.unit or "file:" + _real(outcome.source.path), []).append(outcome)
+            groups.setdefault(outcome.unit or "file:" + os.path.realpath(outcome.source.path), []).append(outcome)
     for group in groups.values():
         _write_together(group, wrote)
 
@@ -317,7 +235,7 @@ def _write_together(group: list[Outcome], wrote) -> None:
 
 def _stage(outcome: Outcome) -> tuple[str, Path]:
     like, path = outcome.source, outcome.result.path
-    target = Path(_real(like.path))
+    target = Path(os.path.realpath(like.path))
     data = like.encode(outcome.new_bytes_text)
     try:
         current = target.read_bytes()
@@ -326,8 +244,10 @@ def _stage(outcome: Outcome) -> tuple[str, Path]:
         raise SourceFileError(f"{path}: cannot read before writing: {e.strerror or e}") from None
     if hashlib.sha256(current).hexdigest() != like.digest:
         raise SourceFileError(f"{path}: the file changed on disk while it was being converted; not written")
-    if not mode & stat.S_IWUSR or not os.access(target, os.W_OK):
-        raise SourceFileError(f"{path}: the file is read-only (mode {mode:o}); not written")
+    # the OS decides, as for any editor's save: a user who may write the file (its owner with the mode, or root
+    # whatever the mode: a corpus copied read-only) gets it written, with its mode kept
+    if not os.access(target, os.W_OK):
+        raise SourceFileError(f"{path}: the file is read-only for this user (mode {mode:o}); not written")
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pyfunc2tf.tmp", dir=target.parent)
     except OSError as e:
