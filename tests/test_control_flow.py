@@ -203,3 +203,24 @@ def test_enumerate_and_zip_over_rows_of_run_time_length():
     for w in (np.ones((2, 2), np.float32), np.full((4, 2), 2, np.float32), np.zeros((0, 2), np.float32)):
         np.testing.assert_allclose(native(x, w).numpy(), f(x, w), rtol=1e-6)
     assert "tf.while_loop" in native.source
+
+
+def test_nested_run_time_loops_keep_each_counter():
+    def f(x):
+        s = np.float32(0)
+        for i in range(x.shape[0]):
+            for j in range(i, x.shape[0]):
+                s += x[i] * x[j]
+        return s
+    same(f, "float32[None]", F32(1, 0, -3, 4), F32(2), F32())
+
+
+def test_continue_without_break_in_a_run_time_loop():
+    def f(x):
+        s = np.float32(0)
+        for v in x:
+            if v < 0:
+                continue
+            s += v
+        return s
+    same(f, "float32[None]", F32(1, -2, 3), F32())

@@ -134,3 +134,94 @@ def test_index_arrays_are_broadcast_before_their_bounds_are_checked():
     assert got.shape == f(np.zeros((0, 2), np.float32), np.zeros(0, np.int64)).shape == (0,)
     with pytest.raises(tf.errors.InvalidArgumentError):     # NumPy raises IndexError here too
         native(np.zeros((1, 2), np.float32), np.array([5]))
+
+
+# -- under jit_compile=True a TensorArray must be sized before its loop: XLA compiles a dynamic_size one into
+# an empty list (a wrong result, not an error). Each list built in a loop whose trip count is known before it
+# is sized; one that is not (a `while` loop) must make XLA fail rather than return something else.
+
+def _under_xla(native):
+    return tf.function(native.python_function, jit_compile=True, input_signature=native.input_signature)
+
+
+def _same_under_xla(fn, signature, *inputs_list):
+    native = same(fn, signature, *inputs_list)
+    xla = _under_xla(native)
+    for inputs in inputs_list:
+        expected = np.asarray(fn(np.array(inputs)))
+        got = xla(inputs).numpy()
+        assert got.shape == expected.shape, (inputs, expected, got)
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
+    return native
+
+
+def test_xla_comprehension_over_a_strided_range():
+    def frames(wave):
+        return np.stack([wave[i:i + 4] * 2 for i in range(1, len(wave) - 4 + 1, 3)])
+    native = _same_under_xla(frames, "float32[None]", F32(*range(5)), F32(*range(9)), F32(*range(13)))
+    assert "dynamic_size" not in native.source
+
+
+def test_xla_two_appends_per_iteration_and_a_descending_range():
+    def f(x):
+        out = []
+        for i in range(len(x) - 1, -1, -2):
+            out.append(x[i])
+            out.append(-x[i])
+        return np.array(out)
+    native = _same_under_xla(f, "float32[None]", F32(1, 2, 3), F32(1, 2, 3, 4), F32(5))
+    assert "dynamic_size" not in native.source
+
+
+def test_xla_filtered_appends_and_break_keep_only_the_items_written():
+    def filtered(x):
+        return np.array([v * 2 for v in x if v > 0])
+    _same_under_xla(filtered, "float32[None]", F32(1, -2, 3), F32(-1, 4, 0, 5))
+
+    def until_negative(x):
+        out = []
+        for v in x:
+            if v < 0:
+                break
+            out.append(v + 1)
+        return np.array(out)
+    _same_under_xla(until_negative, "float32[None]", F32(1, 2, -3, 4), F32(1, 2))
+
+    def skip_zeros(x):
+        out = []
+        for i in range(len(x)):
+            if x[i] == 0:
+                continue
+            out.append(x[i])
+        return np.array(out)
+    _same_under_xla(skip_zeros, "float32[None]", F32(0, 2, 0, 4), F32(3, 1))
+
+
+def test_xla_nested_loops_appending_to_one_list():
+    def f(x):
+        out = []
+        for i in range(x.shape[0]):
+            for j in range(i, x.shape[0]):
+                out.append(x[i] * x[j])
+        return np.array(out)
+    native = same(f, "float32[None]", F32(1, 2, 3), F32(2))
+    xla = _under_xla(native)
+    try:
+        got = xla(F32(1, 2, 3)).numpy()
+    except tf.errors.InvalidArgumentError:
+        return                                         # XLA refuses a list without a bound: never wrong
+    np.testing.assert_allclose(got, f(F32(1, 2, 3)))
+
+
+def test_xla_fails_rather_than_returning_a_wrong_list_from_a_while_loop():
+    def f(x):
+        parts = []
+        k = 0
+        while k < len(x):
+            parts.append(x[k])
+            k += 2
+        return np.asarray(parts)
+    native = same(f, "float32[None]", F32(1, 2, 3, 4, 5))
+    assert "dynamic_size=True" in native.source
+    with pytest.raises(tf.errors.InvalidArgumentError):
+        _under_xla(native)(F32(1, 2, 3, 4, 5))

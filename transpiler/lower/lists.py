@@ -31,6 +31,11 @@ class LoopList:
     expr: str
     dtype: str | None = None        # None until an append has been seen (the first pass over the body)
     item_shape: tuple | None = None
+    # appends in the current iteration of the innermost loop that carries it: the most on any path (None: no
+    # bound, an append in a nested run-time loop), and whether every path appends that many. A known bound
+    # sizes the TensorArray before the loop, which XLA needs (a dynamic_size one compiles to an empty list)
+    appends: int | None = 0
+    exact: bool = True
 
     NEW = "<new>"
 
@@ -82,6 +87,16 @@ def item_of(v, node) -> Tensor:
                           "not converted", node)
 
 
+def count_key(name: str) -> str:
+    """The scope key of the number of items a run-time list holds: its TensorArray is written at that index
+    (a TensorArray of fixed size reports that size, not how many items were written)."""
+    return f"<count {name}>"
+
+
+def zero_count() -> Tensor:
+    return Tensor(code.constant(0, "int32"), "int32", ())
+
+
 def append(ctx, name: str, lst: LoopList, value, node) -> None:
     item = item_of(value, node)
     if lst.dtype is not None and item.dtype != lst.dtype:
@@ -91,32 +106,57 @@ def append(ctx, name: str, lst: LoopList, value, node) -> None:
         raise Refusal("P225", f"`{name}` gets items of {len(lst.item_shape)} and {item.rank} dimensions", node)
     shape = item.shape if lst.item_shape is None else tuple(
         a if a == b else None for a, b in zip(lst.item_shape, item.shape))
-    new = ctx.bind(f"{lst.expr}.write({lst.expr}.size(), {item.expr})", _hint(name))
-    ctx.assign(name, LoopList(new, item.dtype, shape))
+    count = ctx.lookup(count_key(name))
+    new = ctx.bind(f"{lst.expr}.write({count.expr}, {item.expr})", _hint(name))
+    ctx.assign(count_key(name), Tensor(ctx.bind(f"tf.math.add({count.expr}, 1)", "n_" + _hint(name)), "int32", ()))
+    ctx.assign(name, LoopList(new, item.dtype, shape, None if lst.appends is None else lst.appends + 1, lst.exact))
 
 
 def _hint(name: str) -> str:
     return "items" if name.startswith("<") else name
 
 
-def initial(lst: LoopList) -> str:
-    return (f"tf.TensorArray({code.tf_dtype(lst.dtype)}, size=0, dynamic_size=True, "
-            f"element_shape=tf.TensorShape({list(lst.item_shape)}))")
+def capacity(trips: str | None, per_iteration: LoopList) -> str | None:
+    """The most items a new list can get in a loop of `trips` iterations (an int64 expression, None for a
+    `while` loop), or None when that is not known before the loop."""
+    if trips is None or per_iteration.appends is None:
+        return None
+    return f"tf.cast({trips}, tf.int32)" if per_iteration.appends == 1 else \
+        f"tf.cast({trips}, tf.int32) * {per_iteration.appends}"
 
 
-def after_loop(ctx, name: str, result: str, lst: LoopList) -> ArrayList:
-    stacked = ctx.bind(f"{result}.stack()", _hint(name))
+def initial(lst: LoopList, size: str | None) -> str:
+    shape = f"element_shape=tf.TensorShape({list(lst.item_shape)})"
+    if size is None:   # no bound: XLA cannot compile the list, the stage after the loop makes sure it fails
+        return f"tf.TensorArray({code.tf_dtype(lst.dtype)}, size=0, dynamic_size=True, {shape})"
+    return f"tf.TensorArray({code.tf_dtype(lst.dtype)}, size={size}, {shape})"
+
+
+def after_loop(ctx, name: str, result: str, count: str, lst: LoopList, size: str | None, full: bool) -> ArrayList:
+    """The items of a list built by a loop. `full`: every iteration wrote as many items as the TensorArray has
+    room for. Otherwise only the first `count` are items: sliced from a fixed-size array (XLA compiles it as
+    a bounded dynamic shape), gathered from a dynamic-size one (under XLA `tf.range(count)` must be a
+    compile-time constant, so compiling fails instead of returning an empty list)."""
+    if size is not None and full:
+        stacked = f"{result}.stack()"
+    elif size is not None and None not in lst.item_shape:
+        stacked = f"{result}.stack()[:{count}]"
+    else:
+        stacked = f"{result}.gather(tf.range({count}))"
+    stacked = ctx.bind(stacked, _hint(name))
     return ArrayList(Tensor(stacked, lst.dtype, (None,) + tuple(lst.item_shape), ident=new_ident()))
 
 
 def join(ctx, a: LoopList, b: LoopList, what: str, node) -> LoopList:
     """The same list after the two paths of a run-time `if` (an append on one path only)."""
+    appends = None if a.appends is None or b.appends is None else max(a.appends, b.appends)
+    counts = dict(appends=appends, exact=a.exact and b.exact and a.appends == b.appends)
     if a.dtype is None or b.dtype is None:
         known = a if b.dtype is None else b
-        return known
+        return known.with_(**counts)
     if a.dtype != b.dtype or len(a.item_shape) != len(b.item_shape):
         raise Refusal("P224", f"`{what}` gets different items on the two paths", node)
-    return a.with_(item_shape=tuple(x if x == y else None for x, y in zip(a.item_shape, b.item_shape)))
+    return a.with_(item_shape=tuple(x if x == y else None for x, y in zip(a.item_shape, b.item_shape)), **counts)
 
 
 # -- comprehensions --------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ import gast
 from ..diagnostics import Refusal
 from . import code
 from .branches import _as_tensor, _same, lower_block, lower_condition
-from .lists import LoopList, after_loop, appended_lists, initial, loop_entry
+from .lists import LoopList, after_loop, appended_lists, capacity, count_key, initial, loop_entry, zero_count
 from .values import Seq, Static, Tensor, Unbound
 
 MAX_PASSES = 4
@@ -118,7 +118,7 @@ def lower_dynamic_zip(ctx, stmt: gast.For, arrays: list, start=None, packed=True
 def _counted_loop(ctx, stmt: gast.For, start_t: Tensor, stop_t: Tensor, step: int, item):
     """A tf.while_loop whose counter runs from start_t towards stop_t by the static step; `item(counter)` is
     what the loop's target gets on each iteration."""
-    counter = "<counter>"
+    counter = f"<counter {next(_loop_ids)}>"     # one per loop: an inner loop must not drop the outer's
     compare = "tf.math.less" if step > 0 else "tf.math.greater"
 
     def test(values):
@@ -131,7 +131,19 @@ def _counted_loop(ctx, stmt: gast.For, start_t: Tensor, stop_t: Tensor, step: in
         ctx.assign(counter, Tensor(f"tf.math.add({i.expr}, {code.constant(step, 'int64')})", "int64", (),
                                    weak=True))
 
-    return run_loop(ctx, stmt, {counter: start_t}, test, prefix, stmt.body)
+    return run_loop(ctx, stmt, {counter: start_t}, test, prefix, stmt.body, _trips(start_t, stop_t, step))
+
+
+def _trips(start_t: Tensor, stop_t: Tensor, step: int) -> str:
+    """How many iterations the counted loop runs, as an int64 expression evaluated before it."""
+    if start_t.expr == code.constant(0, "int64") and step == 1:
+        return f"tf.math.maximum({stop_t.expr}, 0)"
+    zero = start_t.expr == code.constant(0, "int64")
+    span = (stop_t.expr if zero else f"tf.math.subtract({stop_t.expr}, {start_t.expr})") if step > 0 else \
+        f"tf.math.subtract({start_t.expr}, {stop_t.expr})"
+    size = abs(step)
+    span = span if size == 1 else f"tf.math.floordiv(tf.math.add({span}, {size - 1}), {size})"
+    return f"tf.math.maximum({span}, 0)"
 
 
 def lower_while(ctx, stmt: gast.While):
@@ -152,7 +164,8 @@ def _int_scalar(ctx, v, node) -> Tensor:
 
 # --- the loop -------------------------------------------------------------------------------------------
 
-def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
+def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None = None):
+    """`trips`: the number of iterations as an expression known before the loop (None for `while`)."""
     from .statements import lower_body
     if stmt.orelse:
         raise Refusal("P222", "`for ... else` on a run-time loop is not converted yet", stmt)
@@ -171,18 +184,22 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
     lists = {n for n in appended_lists(body) if n in before and isinstance(before[n], (Seq, LoopList))}
     entry.update({n: before[n] if isinstance(before[n], LoopList) else loop_entry(n, before[n], stmt)
                   for n in lists})
+    entry.update({count_key(n): zero_count() if entry[n].is_new else before[count_key(n)] for n in lists})
     shapes: dict = {}
     for _ in range(MAX_PASSES):
         carried = {k: v if k in lists else _as_tensor(v, _shown(k), stmt) for k, v in entry.items()}
         params = {k: ctx.fresh(_hint(k)) for k in carried}
         holders = {k: t.with_(expr=params[k], **({"item_shape": shapes.get(k, t.item_shape),
-                                                   "dtype": shapes.get((k, "dtype"), t.dtype)} if k in lists
+                                                   "dtype": shapes.get((k, "dtype"), t.dtype),
+                                                   "appends": 0, "exact": True} if k in lists
                                                   else {"shape": shapes.get(k, t.shape)}))
                    for k, t in carried.items()}
 
         def run_body():
             ctx.scope.values.update(holders)
             ctx.assign(flags.cont, Static(False))
+            if not breaks:               # `continue` guards read the break flag too
+                ctx.assign(flags.brk, Static(False))
             prefix(ctx.scope.values)
             ctx.loop_flags.append(flags)
             try:
@@ -231,7 +248,7 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list):
             break
     else:
         raise Refusal("P225", "the shapes carried by this loop do not settle", stmt)
-    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists)
+    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists, trips, breaks)
 
 
 def lower_condition_not_broken(ctx, pred, flags):
@@ -245,8 +262,9 @@ def lower_condition_not_broken(ctx, pred, flags):
     return Tensor(f"tf.math.logical_and({not_broken.expr}, {pred.expr})", "bool", (), weak=True)
 
 
-def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists):
+def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists, trips, breaks):
     keys = list(carried)
+    sizes = {k: capacity(trips, body_block.values[k]) for k in lists if carried[k].is_new}
     plist = ", ".join(params[k] for k in keys)
     cond_fn, body_fn = ctx.fresh("loop_cond"), ctx.fresh("loop_body")
     ctx.emit(f"def {cond_fn}({plist}):")
@@ -259,7 +277,7 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
             for k in keys]
     ctx.emit(f"    return ({''.join(o + ', ' for o in outs)})")
     results = [ctx.fresh(_hint(k)) for k in keys]
-    inits = "".join((initial(holders[k]) if k in lists and carried[k].is_new else carried[k].expr)
+    inits = "".join((initial(holders[k], sizes[k]) if k in sizes else carried[k].expr)
                     + ", " for k in keys)
     invariants = "".join("tf.TensorShape(None), " if k in lists else f"tf.TensorShape({list(holders[k].shape)}), "
                          for k in keys)
@@ -269,26 +287,43 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
     for name in body_block.values:
         if name not in before:
             values[name] = Unbound(name)         # bound only if the body ran: Python may raise after
-    for k, r in zip(keys, results):
-        if k in lists and carried[k].is_new:
-            values[k] = after_loop(ctx, k, r, holders[k])     # the list's items, stacked
-        else:
+    outputs = dict(zip(keys, results))
+    for k, r in outputs.items():
+        if k in sizes:                                        # the list's items, stacked
+            per_iteration = body_block.values[k]
+            values[k] = after_loop(ctx, k, r, outputs[count_key(k)], holders[k], sizes[k],
+                                   per_iteration.exact and not breaks)
+            del values[count_key(k)]
+        elif k in lists:                                      # a list of an outer loop: appended to here
+            inner = body_block.values[k].appends
+            values[k] = holders[k].with_(expr=r, appends=carried[k].appends if inner == 0 else None,
+                                         exact=inner == 0 and carried[k].exact)
+        elif k not in values or not k.startswith("<count "):
+            values[k] = holders[k].with_(expr=r)
+    for k, r in outputs.items():
+        if k.startswith("<count ") and k in values:
             values[k] = holders[k].with_(expr=r)
     for k in list(values):
-        if k.startswith(("<break", "<continue", "<counter")):
+        if k.startswith(("<break", "<continue", "<counter")) and k not in before:
             del values[k]
     ctx.scope.values = values
     return False, None
 
 
 def _shown(key: str) -> str:
-    return {"<counter>": "the loop counter"}.get(key, "break" if key.startswith("<break") else key)
+    if key.startswith("<count "):
+        return f"the length of {_shown(key[7:-1])}"
+    if key.startswith("<counter"):
+        return "the loop counter"
+    return "break" if key.startswith("<break") else key
 
 
 def _hint(key: str) -> str:
+    if key.startswith("<count "):
+        return "n_" + _hint(key[7:-1])
     if key.startswith("<comprehension"):
         return "items"
-    return "i" if key == "<counter>" else "broke" if key.startswith("<break") else key
+    return "i" if key.startswith("<counter") else "broke" if key.startswith("<break") else key
 
 
 def _kind(t: Tensor) -> str:
