@@ -283,3 +283,28 @@ def test_a_read_only_file_is_written_when_the_os_lets_this_user_write_it(tmp_pat
     else:
         assert result.exit_code == 1 and "P505" in result.stdout and path.read_bytes() == before
     assert path.stat().st_mode & 0o777 == 0o444
+
+
+def test_two_signatures_of_one_function_the_second_waits_for_a_second_run(tmp_path):
+    caller = """\
+import tensorflow as tf
+from layer_utils.snippets import generate_anchors_pre
+
+
+@tf.function(input_signature=[tf.TensorSpec({shape}, tf.float32)])
+def build(x):
+    return tf.numpy_function(generate_anchors_pre, [x], tf.float32)
+"""
+    package(tmp_path, {"layer_utils/snippets.py": SNIPPETS, "nets/a.py": caller.format(shape="[None]"),
+                       "nets/b.py": caller.format(shape="[None, 3]")})
+    first = convert(tmp_path, "--write", "--no-verify")
+    assert first.exit_code == 1
+    assert "b.py:7: generate_anchors_pre  REFUSED" in first.stdout and "run the conversion again" in first.stdout
+    assert "generate_anchors_pre_tf(x)" in (tmp_path / "nets/a.py").read_text()
+    assert (tmp_path / "nets/b.py").read_text() == caller.format(shape="[None, 3]")
+    second = convert(tmp_path, "--write", "--no-verify")
+    assert second.exit_code == 0, second.output
+    assert "generate_anchors_pre_tf2(x)" in (tmp_path / "nets/b.py").read_text()
+    snippets = (tmp_path / "layer_utils/snippets.py").read_text()
+    assert "TensorSpec([None], tf.float32)" in snippets and "TensorSpec([None, 3], tf.float32)" in snippets
+    assert_same(tmp_path / "layer_utils/snippets.py", "cm_two_sigs")

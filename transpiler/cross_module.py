@@ -22,10 +22,11 @@ from pathlib import Path
 
 import gast
 
-from .diagnostics import Refusal
+from .batch import EDIT_FAILED, Outcome
+from .diagnostics import Diagnostic, Refusal
 from .files import SourceFileError, read_source
 from .resolve import ModuleInfo, Resolved, resolve
-from .results import DefinedIn
+from .results import DefinedIn, FileResult, Replacement, SiteResult
 
 # Folders that hold other people's code: a module found there is not the user's to edit.
 _FOREIGN_DIRS = frozenset({"site-packages", "dist-packages", ".venv", "venv", ".tox", ".nox", "node_modules",
@@ -304,3 +305,113 @@ def _imported_there(module: ModuleInfo, name: str) -> bool:
 def _written(func) -> str:
     from .names import dotted
     return dotted(func) or "<callable>"
+
+
+def link_modules(outcomes: list[Outcome]) -> list[Outcome]:
+    """Insert the defs of cross-module sites into their modules, and tie each call site's file to them.
+
+    Once every file is converted (in worker processes that each saw one call site's file): a module is
+    re-edited from its original text with its own sites' edits and every def it receives (the call sites of
+    one function with one signature give one def; one generated under a name already taken by a different
+    def is refused, its call site's file re-edited without it: a second run converts it under a new name).
+    A module that does not have sites of its own becomes an outcome too. The files so tied are one unit
+    (`Outcome.unit`, batch.write_outcomes): when one of them cannot take its edits (it changed since it was
+    read, the edits do not apply), none is written and the unit's cross-module sites are refused."""
+    received: dict[str, list[tuple[Outcome, SiteResult]]] = {}
+    for outcome in outcomes:
+        if outcome.result.error is not None:
+            continue
+        for site in outcome.result.sites:
+            rep = site.replacement
+            if site.status == "converted" and rep is not None and rep.defined_in is not None:
+                received.setdefault(os.path.realpath(rep.defined_in.path), []).append((outcome, site))
+    if not received:
+        return outcomes
+    outcomes = list(outcomes)
+    by_path = {os.path.realpath(o.source.path): o for o in outcomes if o.source is not None}
+    parent: dict[str, str] = {}
+
+    def find(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    problems: dict[str, str] = {}     # unit member -> why the unit cannot be written
+    definitions: dict[str, list[Replacement]] = {}
+    dropped: set[str] = set()         # files that lost a cross-module site: re-edited without it
+    for target, pairs in received.items():
+        display = pairs[0][1].replacement.defined_in.display
+        module = by_path.get(target)
+        if module is None:
+            try:
+                source = read_source(target)
+            except SourceFileError as e:
+                problems[target] = f"{display} cannot be read: {e}"
+                module = None
+            else:
+                module = Outcome(FileResult(display, original_text=source.text), source)
+                outcomes.append(module)
+                by_path[target] = module
+        taken = {s.replacement.name: s.replacement.source for s in (module.result.sites if module else [])
+                 if s.status == "converted" and s.replacement.defined_in is None}
+        for outcome, site in pairs:
+            rep = site.replacement
+            if taken.setdefault(rep.name, rep.source) != rep.source:
+                site.status = "refused"
+                site.reasons = [Diagnostic(EDIT_FAILED, f"another call site's replacement is generated under the "
+                                           f"name {rep.name} in {display} for another signature; run the "
+                                           "conversion again to convert this one under a new name",
+                                           site.line, site.col, site.file)]
+                dropped.add(os.path.realpath(outcome.source.path))
+                continue
+            parent[find(os.path.realpath(outcome.source.path))] = find(target)
+            definitions.setdefault(target, []).append(rep)
+        if module is not None and module.result.error is not None:
+            problems[target] = f"{display} could not be converted itself ({module.result.error.code})"
+        elif module is not None and any(rep.defined_in.digest != module.source.digest
+                                        for rep in definitions.get(target, [])):
+            problems[target] = f"{display} changed on disk during the run"
+
+    for key in set(definitions) | dropped:
+        if key in problems:
+            continue
+        problem = _re_edit(by_path[key], definitions.get(key, []))
+        if problem:
+            problems[key] = problem
+
+    members: dict[str, list[Outcome]] = {}
+    for key, outcome in by_path.items():
+        if key in parent:
+            outcome.unit = find(key)
+            members.setdefault(outcome.unit, []).append(outcome)
+    for unit, why in {find(key): why for key, why in problems.items()}.items():
+        names = ", ".join(sorted(o.result.path for o in members.get(unit, [])))
+        for outcome in members.get(unit, []):
+            outcome.new_bytes_text = None
+            outcome.result.error = Diagnostic(EDIT_FAILED, f"not written: {why}; the files tied by cross-module "
+                                              f"replacements ({names}) are written together or not at all",
+                                              file=outcome.result.path)
+            for site in outcome.result.sites:
+                if site.status == "converted" and site.replacement.defined_in is not None:
+                    site.status = "refused"
+                    site.reasons = [Diagnostic(EDIT_FAILED, f"the replacement could not be added: {why}",
+                                               site.line, site.col, site.file)]
+    return outcomes
+
+
+def _re_edit(outcome: Outcome, received: list[Replacement]) -> str | None:
+    """The file's new text from its original: its own converted sites and the defs it receives. Returns why
+    it cannot be done, or None."""
+    from .edit import EditError, add_tf_import, apply_replacements
+    if outcome.cells is not None:     # a notebook that lost a site: its cells are not re-split here
+        return f"{outcome.result.path} would need its cells edited again"
+    own = [s.replacement for s in outcome.result.sites if s.status == "converted"]
+    text = outcome.source.text
+    try:
+        new = apply_replacements(text, own, received)
+        if received or any(r.defined_in is None for r in own):
+            new = add_tf_import(new)
+    except (EditError, SyntaxError) as e:
+        return f"the edits of {outcome.result.path} could not be applied: {e}"
+    outcome.new_bytes_text = outcome.result.new_text = new if new != text else None
+    return None
