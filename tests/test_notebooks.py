@@ -87,3 +87,24 @@ def test_an_invalid_notebook_is_a_diagnostic(tmp_path):
     path.write_text('{"cells": [ tf.py_function')
     result = runner.invoke(app, ["convert", str(tmp_path), "--jobs", "1"])
     assert result.exit_code == 1 and "P509" in result.stdout
+
+
+def test_diff_is_per_cell_and_names_the_cell(tmp_path):
+    path = tmp_path / "demo.ipynb"
+    original = make_notebook(path)
+    before = path.read_bytes()
+    result = runner.invoke(app, ["convert", str(path), "--diff", "--no-verify", "--jobs", "1",
+                                 "--signature", "_scale=float32[None]"])
+    assert result.exit_code == 0, result.output
+    out = result.stdout
+    # cells 3 (the def gets its replacement) and 5 (the call), numbered as Jupyter numbers them
+    assert f"--- a/{path}#cell3\n+++ b/{path}#cell3\n" in out and f"--- a/{path}#cell5\n+++ b/{path}#cell5\n" in out
+    assert out.index("#cell3") < out.index("#cell5") and "#cell2" not in out and "#cell4" not in out
+    assert "-    return tf.numpy_function(_scale, [x], tf.float32)\n+    return _scale_tf(x)\n" in out
+    assert "+def _scale_tf(x):\n" in out
+    assert '"cell_type"' not in out and "outputs" not in out           # cell sources, not the JSON
+    # the diff applies to the cell's source: its - and context lines are the original cell's lines
+    cell5 = out[out.index(f"+++ b/{path}#cell5"):]
+    kept = [line[1:] for line in cell5.splitlines()[2:] if line[:1] in (" ", "-")]
+    assert all(line in original.cells[4].source.split("\n") for line in kept)
+    assert path.read_bytes() == before

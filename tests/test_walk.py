@@ -102,3 +102,14 @@ def test_an_unreadable_file_is_a_diagnostic(tmp_path):
     path.chmod(0)
     may_hold, problem = prefilter(path)
     assert not may_hold and problem.code == "P503"
+
+
+def test_default_jobs_are_the_cores_bounded_by_the_files_and_eight(monkeypatch):
+    from transpiler import batch
+    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda pid: set(range(32)), raising=False)
+    assert batch.default_jobs(None, 100) == 8
+    assert batch.default_jobs(None, 3) == 3
+    assert batch.default_jobs(None, 0) == 1
+    assert batch.default_jobs(5, 1) == 5            # --jobs as given
+    monkeypatch.setattr(batch.os, "sched_getaffinity", lambda pid: {0, 1}, raising=False)
+    assert batch.default_jobs(None, 100) == 2
