@@ -308,3 +308,15 @@ def build(x):
     snippets = (tmp_path / "layer_utils/snippets.py").read_text()
     assert "TensorSpec([None], tf.float32)" in snippets and "TensorSpec([None, 3], tf.float32)" in snippets
     assert_same(tmp_path / "layer_utils/snippets.py", "cm_two_sigs")
+
+
+def test_a_module_symlinked_from_outside_the_tree_is_not_edited(tmp_path):
+    outside = tmp_path / "outside_snippets.py"
+    outside.write_text(SNIPPETS)
+    tree = tmp_path / "tree"
+    package(tree, {"nets/network.py": NETWORK, "layer_utils/__init__.py": ""})
+    (tree / "layer_utils/snippets.py").symlink_to(outside)
+    before = hashes(tree)
+    result = convert(tree, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 1 and "P106" in result.stdout
+    assert outside.read_text() == SNIPPETS and hashes(tree) == before

@@ -64,6 +64,8 @@ def find_module(name: str, roots: list[Path]) -> tuple[Path, Path] | None:
             if candidate.is_file():
                 if _FOREIGN_DIRS & set(candidate.relative_to(root).parts[:-1]):
                     continue
+                if not os.path.realpath(candidate).startswith(os.path.realpath(root) + os.sep):
+                    continue     # a symlink out of the tree: writing through it would edit someone else's file
                 return candidate, root
     return None
 
@@ -172,11 +174,15 @@ class Foreign:
             common += 1
         return "." * (len(mine) - common + 1) + ".".join(theirs[common:])
 
-    def defined_in(self, name: str, display_like: str) -> DefinedIn:
-        call, edit = self.call_and_import(name)
+    def display(self, display_like: str) -> str:
+        """The module's path as reports show it: absolute, or relative when the call site's path is."""
         absolute = os.path.abspath(self.path)
-        display = absolute if os.path.isabs(display_like) else os.path.relpath(absolute)
-        return DefinedIn(str(absolute), display, self.digest, self.module_name, edit)
+        return absolute if os.path.isabs(display_like) else os.path.relpath(absolute)
+
+    def defined_in(self, name: str, display_like: str) -> DefinedIn:
+        _, edit = self.call_and_import(name)
+        return DefinedIn(os.path.abspath(self.path), self.display(display_like), self.digest, self.module_name,
+                         edit)
 
 
 def _same_source(segment: str, source: str) -> bool:

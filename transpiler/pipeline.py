@@ -130,7 +130,7 @@ def convert_site(module, site: Site, path, sigs, replacements, examples, seed, v
         resolved = resolve(module, site.func, site.scope, site.call, imported)
         foreign = resolved.foreign                 # cross_module.Foreign: the def is in another module
         home = foreign.module if foreign else module
-        home_path = foreign.defined_in("", path).display if foreign else path
+        home_path = foreign.display(path) if foreign else path
         if foreign and home.imports.aliases.get("tf", "tensorflow") != "tensorflow":
             raise Refusal("P502", f"`tf` names something other than tensorflow in {foreign.path}; the generated "
                                   "code needs it", site.call)
