@@ -7,6 +7,8 @@ which values change).
 """
 from __future__ import annotations
 
+import re
+
 import gast
 import numpy as np
 
@@ -14,7 +16,8 @@ from ..diagnostics import Refusal
 from . import code
 from .context import new_ident
 from .dtypes import can_cast
-from .indexing import SliceV, components, expand_ellipsis, index_tensor, is_basic, lower_index_expr
+from .indexing import (SliceV, _checked_scalar, _seq_to_array, advanced_coords, components, expand_ellipsis,
+                       index_tensor, is_basic, is_int_scalar, lower_index_expr, same_shape)
 from .shapes import broadcast
 from .values import Seq, Static, Tensor, is_static, static_value, to_value
 
@@ -103,19 +106,148 @@ def setitem(ctx, name: str, index, value, node) -> None:
         raise Refusal("P204", "EagerTensors are immutable: the original raises", node)
     _check_unaliased(ctx, name, base, node)
     val = _value_for(ctx, value, base.dtype, node)
-    comps = [c if not isinstance(c, Seq) else _static_seq(c, node) for c in components(index)]
+    comps = [c if not isinstance(c, Seq) else _seq_to_array(c, node) for c in components(index)]
     comps = expand_ellipsis(comps, base.rank, node)
     base = ctx.materialize(base, name)
-    new = _masked_write(ctx, base, comps, val, node) or _scatter_write(ctx, base, comps, val, node)
+    new = _masked_write(ctx, base, comps, val, node) or _whole_write(ctx, base, comps, val, node) or \
+        _point_write(ctx, base, comps, val, node) or _advanced_write(ctx, base, comps, val, node) or \
+        _scatter_write(ctx, base, comps, val, node)
     local = ctx.local_name(name)
     ctx.emit(f"{local} = {new}")
+    same_shape(ctx, local, base.expr)
     ctx.assign(name, base.with_(expr=local))
 
 
-def _static_seq(s, node):
-    if is_static(s):
-        return Static(np.asarray(static_value(s)))
-    raise Refusal("P215", "a list of run-time values as an index is not supported", node)
+def _full(c) -> bool:
+    return isinstance(c, Static) and c.value == slice(None)
+
+
+def _fit_value(ctx, val: Tensor, rank: int, node) -> Tensor:
+    """NumPy's setitem drops leading length-1 dimensions of the value beyond the target's rank."""
+    extra = val.rank - rank
+    if extra <= 0:
+        return val
+    if any(d is not None and d != 1 for d in val.shape[:extra]):
+        raise Refusal("P301", f"could not broadcast a value of shape {val.shape} into {rank} dimensions: NumPy "
+                              "raises", node)
+    val = ctx.materialize(val, "value")
+    if any(d is None for d in val.shape[:extra]):
+        ctx.emit(f"tf.debugging.assert_equal(tf.shape({val.expr})[:{extra}], tf.ones([{extra}], tf.int32), "
+                 f"message='could not broadcast input array')")
+    return val.with_(expr=f"tf.reshape({val.expr}, tf.shape({val.expr})[{extra}:])", shape=val.shape[extra:])
+
+
+def _whole_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
+    """`x[:] = v`, `x[...] = v`: every element."""
+    if not all(_full(c) for c in comps):
+        return None
+    val = _fit_value(ctx, val, base.rank, node)
+    broadcast([val.shape, base.shape], node)
+    return f"tf.broadcast_to({val.expr}, tf.shape({base.expr}))"
+
+
+def _transposed(ctx, base: Tensor, front: list) -> tuple[str, list]:
+    """`base` with the axes `front` moved first (and the permutation, identity when nothing moves)."""
+    perm = front + [a for a in range(base.rank) if a not in front]
+    if perm == list(range(base.rank)):
+        return base.expr, perm
+    return ctx.bind(f"tf.transpose({base.expr}, {perm})", "x"), perm
+
+
+def _untransposed(expr: str, perm: list) -> str:
+    if perm == sorted(perm):
+        return expr
+    return f"tf.transpose({expr}, {[perm.index(a) for a in range(len(perm))]})"
+
+
+def _point_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
+    """Integers and whole axes only (`x[t] = v`, `x[i, j] += v`, `x[:, j] = v`): one scatter at one position
+    of the integer axes (moved first when they are not)."""
+    if not all(is_int_scalar(c) or _full(c) for c in comps):
+        return None
+    ints = [i for i, c in enumerate(comps) if is_int_scalar(c)]
+    k = len(ints)
+    coords = []
+    for i in ints:
+        c = comps[i]
+        if isinstance(c, Static) and base.shape[i] is not None:
+            d = base.shape[i]
+            if not -d <= int(c.value) < d:
+                raise Refusal("P301", f"index {int(c.value)} is out of bounds for axis {i} with size {d}: NumPy "
+                                      "raises", node)
+            coords.append(str(int(c.value) % d))
+        else:
+            checked = _checked_scalar(ctx, base, i, c, node).expr
+            constant = re.fullmatch(r"tf\.constant\((\d+), tf\.int64\)", checked)
+            coords.append(constant.group(1) if constant else checked)
+    val = _fit_value(ctx, val, base.rank - k, node)
+    broadcast([val.shape, tuple(d for i, d in enumerate(base.shape) if i not in ints)], node)
+    src, perm = _transposed(ctx, base, ints)
+    where = f"tf.constant([[{', '.join(coords)}]], tf.int64)" if all(c.isdigit() for c in coords) else \
+        f"tf.stack([{', '.join(c if not c.isdigit() else f'tf.constant({c}, tf.int64)' for c in coords)}])[tf.newaxis]"
+    if k == base.rank:
+        update = f"tf.reshape({val.expr}, [1])"
+    else:
+        update = f"tf.broadcast_to({val.expr}, tf.shape({src})[{k}:])[tf.newaxis]"
+    return _untransposed(_scatter(ctx, base, src, where, update), perm)
+
+
+def _advanced_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
+    """Index arrays, masks and integers beside whole axes (`x[idx, 0] = v`, `x[rows, cols] = v`, `x[:, idx] = v`):
+    the coordinates the index addresses, scattered into the array with those axes moved first."""
+    partial = lambda c: isinstance(c, SliceV) or isinstance(c, Static) and (
+        c.value is None or isinstance(c.value, slice) and not _full(c))
+    if all(is_basic(c) for c in comps) or any(partial(c) for c in comps):
+        return None
+    co = advanced_coords(ctx, base, comps, node)
+    axes, k, nb = co.axes, len(co.axes), len(co.bshape)
+    rest = [a for a in range(base.rank) if a not in axes]
+    adjacent = axes == list(range(axes[0], axes[0] + k))
+    first = sum(1 for a in rest if a < axes[0]) if adjacent else 0
+    src, perm = _transposed(ctx, base, axes)
+    val = _fit_value(ctx, val, nb + len(rest), node)
+    rest_shape = tuple(base.shape[a] for a in rest)
+    broadcast([val.shape, rest_shape[:first] + co.bshape + rest_shape[first:]], node)
+    tail = f"tf.shape({src})[{k}:]"
+    if val.rank == 0:
+        updates = f"tf.fill(tf.concat([tf.shape({co.nd})[:-1], {tail}], 0), {val.expr})"
+    else:
+        # the value broadcast to what the index reads, then with the broadcast dimensions first
+        read = f"tf.concat([tf.shape({co.nd})[:-1], {tail}], 0)" if not first else \
+            f"tf.concat([{tail}[:{first}], tf.shape({co.nd})[:-1], {tail}[{first}:]], 0)"
+        updates = ctx.bind(f"tf.broadcast_to({val.expr}, {read})", "values")
+        if first:
+            order = list(range(first, first + nb)) + list(range(first)) + list(range(first + nb, nb + len(rest)))
+            updates = ctx.bind(f"tf.transpose({updates}, {order})", "values")
+    flat = ctx.bind(f"tf.reshape({co.nd}, [-1, {k}])", "where")
+    flat_values = ctx.bind(f"tf.reshape({updates}, tf.concat([[-1], {tail}], 0))", "values")
+    if val.rank:
+        # an index array may repeat a position with different values: NumPy keeps the last write, a TF scatter
+        # does not promise which (x[i] += v is x[i] = x[i] + v too)
+        last = _last_writes(ctx, flat, f"tf.shape({src}, out_type=tf.int64)[:{k}]")
+        flat, flat_values = f"tf.gather({flat}, {last})", f"tf.gather({flat_values}, {last})"
+    return _untransposed(_scatter(ctx, base, src, flat, flat_values), perm)
+
+
+def _scatter(ctx, base: Tensor, src: str, where: str, updates: str) -> str:
+    """tf.tensor_scatter_nd_update, which raises for an array of no elements even where NumPy's write addresses
+    nothing (`x[:, 1] = 0` with no rows): there no update is passed."""
+    if all(d is not None and d > 0 for d in base.shape):
+        return f"tf.tensor_scatter_nd_update({src}, {where}, {updates})"
+    where, updates = ctx.bind(where, "where"), ctx.bind(updates, "values")
+    rows = ctx.bind(f"tf.shape({where})[0] * tf.minimum(tf.size({src}), 1)", "rows")
+    return f"tf.tensor_scatter_nd_update({src}, {where}[:{rows}], {updates}[:{rows}])"
+
+
+def _last_writes(ctx, flat: str, dims: str) -> str:
+    """The rows of `flat` (coordinates, one row per write) that are each position's last write."""
+    linear = ctx.bind(f"tf.reduce_sum({flat} * tf.math.cumprod({dims}, exclusive=True, reverse=True), axis=1)",
+                      "linear")
+    positions, reversed_ids = ctx.fresh("positions"), ctx.fresh("ids")
+    ctx.emit(f"{positions}, {reversed_ids} = tf.unique(tf.reverse({linear}, [0]))")
+    return ctx.bind(f"tf.shape({linear}, out_type=tf.int64)[0] - 1 - tf.math.unsorted_segment_min("
+                    f"tf.range(tf.shape({linear}, out_type=tf.int64)[0]), {reversed_ids}, tf.size({positions}))",
+                    "last")
 
 
 def _masked_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
@@ -148,22 +280,15 @@ def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
     coords = Tensor(grid, "int64", base.shape + (rank,))
     selected = index_tensor(ctx, coords, Seq(tuple(comps) + (Static(slice(None)),), "tuple"), node)
     sel = ctx.bind(selected.expr, "where")
+    val = _fit_value(ctx, val, selected.rank - 1, node)
     vals = f"tf.broadcast_to({val.expr}, tf.shape({sel})[:-1])"
     if not advanced or val.rank == 0:
         # each position gets one value (basic indices never repeat; a scalar is the same on every repeat)
-        return f"tf.tensor_scatter_nd_update({base.expr}, tf.reshape({sel}, [-1, {rank}]), tf.reshape({vals}, [-1]))"
-    # an index array may repeat a position with different values: NumPy keeps the last write, a TF scatter
-    # does not promise which; so keep only each position's last occurrence (x[i] += v is x[i] = x[i] + v too)
+        return _scatter(ctx, base, base.expr, f"tf.reshape({sel}, [-1, {rank}])", f"tf.reshape({vals}, [-1])")
+    # an index array may repeat a position with different values: NumPy keeps the last write
     flat = ctx.bind(f"tf.reshape({sel}, [-1, {rank}])", "where")
-    linear = ctx.bind(f"tf.reduce_sum({flat} * tf.math.cumprod(tf.shape({base.expr}, out_type=tf.int64), "
-                      f"exclusive=True, reverse=True), axis=1)", "linear")
-    positions, reversed_ids = ctx.fresh("positions"), ctx.fresh("ids")
-    ctx.emit(f"{positions}, {reversed_ids} = tf.unique(tf.reverse({linear}, [0]))")
-    last = ctx.bind(f"tf.shape({linear}, out_type=tf.int64)[0] - 1 - tf.math.unsorted_segment_min("
-                    f"tf.range(tf.shape({linear}, out_type=tf.int64)[0]), {reversed_ids}, tf.size({positions}))",
-                    "last")
-    return (f"tf.tensor_scatter_nd_update({base.expr}, tf.gather({flat}, {last}), "
-            f"tf.gather(tf.reshape({vals}, [-1]), {last}))")
+    last = _last_writes(ctx, flat, f"tf.shape({base.expr}, out_type=tf.int64)")
+    return _scatter(ctx, base, base.expr, f"tf.gather({flat}, {last})", f"tf.gather(tf.reshape({vals}, [-1]), {last})")
 
 
 def augmented(ctx, stmt: gast.AugAssign) -> None:

@@ -86,6 +86,8 @@ def is_basic(c) -> bool:
 def expand_ellipsis(comps: list, rank: int, node) -> list:
     n_real = sum(1 for c in comps if not (isinstance(c, Static) and (c.value is None or c.value is Ellipsis)))
     n_real += sum(c.rank - 1 for c in comps if isinstance(c, Tensor) and c.dtype == "bool" and c.rank > 1)
+    n_real += sum(c.value.ndim - 1 for c in comps if isinstance(c, Static) and isinstance(c.value, np.ndarray)
+                  and c.value.dtype == bool and c.value.ndim > 1)
     ell = [i for i, c in enumerate(comps) if isinstance(c, Static) and c.value is Ellipsis]
     if len(ell) > 1:
         raise Refusal("P301", "an index can only have a single ellipsis: NumPy raises", node)
@@ -169,41 +171,198 @@ def basic_index(ctx, t: Tensor, comps: list, node) -> Tensor:
 
 
 def advanced_index(ctx, t: Tensor, comps: list, node) -> Tensor:
+    """NumPy's advanced indexing: integer and boolean arrays mixed with ints, slices and np.newaxis.
+
+    The basic parts (slices, np.newaxis) are applied first as a view; the advanced parts (arrays, and the
+    integers beside them, which NumPy then treats as 0-d index arrays) are broadcast together and gathered.
+    NumPy puts the broadcast dimensions where the advanced indices are when they are adjacent in the index,
+    and first otherwise."""
+    for c in comps:
+        if not is_basic(c):
+            _check_index_dtype(c, node)
     arrays = [(i, c) for i, c in enumerate(comps) if not is_basic(c)]
-    others_full = all(isinstance(c, Static) and c.value == slice(None) for i, c in enumerate(comps)
-                      if i not in dict(arrays))
-    if any(isinstance(c, Static) and c.value is None for c in comps):
-        raise Refusal("P215", "mixing np.newaxis with array indices is not supported yet", node)
-    if len(arrays) == 1 and others_full:
+    if len(arrays) == 1 and not any(is_int_scalar(c) for c in comps):
+        # one index array beside slices: the slices' view, then a gather along the array's axis
         pos, idx = arrays[0]
-        idx = _as_index_tensor(idx)
+        idx = _as_index_tensor(idx, node)
+        stage = comps[:pos] + [Static(slice(None))] * max(idx.rank if idx.dtype == "bool" else 1, 1) + comps[pos + 1:]
+        view = t if all(isinstance(c, Static) and c.value == slice(None) for c in stage) else \
+            basic_index(ctx, t, stage, node)
         if idx.dtype == "bool":
-            return _mask_index(ctx, t, pos, idx, node)
-        return _gather(ctx, t, pos, idx, node)
-    if len(arrays) == len(comps) and all(_as_index_tensor(c).dtype != "bool" for _, c in arrays):
-        return _gather_nd(ctx, t, [_as_index_tensor(c) for _, c in arrays], node)
-    if len(arrays) == 1:
-        # basic parts first (a view), then the single array index on the remaining axes
-        pos, idx = arrays[0]
-        if all(is_basic(c) for c in comps[:pos]) and all(isinstance(c, Static) and c.value == slice(None)
-                                                            for c in comps[pos + 1:]):
-            squeezed = sum(1 for c in comps[:pos] if not isinstance(c, (SliceV,)) and not
-                           (isinstance(c, Static) and isinstance(c.value, slice)))
-            head = basic_index(ctx, t, comps[:pos] + [Static(slice(None))] * (len(comps) - pos), node)
-            return advanced_index(ctx, head, [Static(slice(None))] * (pos - squeezed) + [idx] +
-                                  [Static(slice(None))] * (len(comps) - pos - 1), node)
-    raise Refusal("P215", "this combination of array and slice indices is not supported yet", node)
+            if idx.rank == 0:
+                raise Refusal("P215", "a 0-d boolean index is not supported", node)
+            return _mask_index(ctx, view, pos, idx, node)
+        view = ctx.materialize(view, "x")
+        col, checked = _array_column(view, pos, arrays[0][1], node)
+        return _gather(ctx, view, pos, col, node, checked)
+    return _general_advanced(ctx, t, comps, node)
 
 
-def _as_index_tensor(c) -> Tensor:
+def is_int_scalar(c) -> bool:
+    if isinstance(c, Static):
+        return isinstance(c.value, (int, np.integer)) and not isinstance(c.value, (bool, np.bool_))
+    return isinstance(c, Tensor) and c.rank == 0 and np.dtype(c.dtype).kind in "iu"
+
+
+def _is_slice(c) -> bool:
+    return isinstance(c, SliceV) or (isinstance(c, Static) and isinstance(c.value, slice))
+
+
+def _check_index_dtype(c, node) -> None:
+    dtype = code.dtype_of(c) if not isinstance(c, Static) else np.asarray(c.value).dtype.name
+    if np.dtype(dtype).kind not in "iub":
+        raise Refusal("P301", "arrays used as indices must be of integer or boolean type: NumPy raises "
+                              "IndexError", node)
+
+
+@dataclass(frozen=True)
+class Coords:
+    """What an advanced index addresses: the basic view, its axes the index arrays address (in order), the
+    name of their broadcast, checked and stacked coordinates (shape B + (len(axes),)), and B."""
+    view: Tensor
+    axes: list
+    nd: str
+    bshape: tuple
+
+
+def _general_advanced(ctx, t: Tensor, comps: list, node) -> Tensor:
+    c = advanced_coords(ctx, t, comps, node)
+    view, axes, bshape = c.view, c.axes, c.bshape
+    rest = [a for a in range(view.rank) if a not in axes]
+    perm = axes + rest
+    src = view.expr if perm == list(range(view.rank)) else \
+        ctx.bind(f"tf.transpose({view.expr}, {perm})", "x")
+    out = f"tf.gather_nd({src}, {c.nd})"
+    rest_shape = tuple(view.shape[a] for a in rest)
+    nb = len(bshape)
+    adjacent = axes == list(range(axes[0], axes[0] + len(axes)))
+    first = sum(1 for a in rest if a < axes[0])
+    if adjacent and first:
+        back = [nb + i for i in range(first)] + list(range(nb)) + [nb + i for i in range(first, len(rest))]
+        out = f"tf.transpose({ctx.bind(out, 'g')}, {back})"
+        shape = rest_shape[:first] + bshape + rest_shape[first:]
+    else:
+        shape = bshape + rest_shape
+    return Tensor(out, t.dtype, shape, ident=new_ident())
+
+
+def advanced_coords(ctx, t: Tensor, comps: list, node) -> Coords:
+    stage, adv = [], []     # the basic view's index; (axis of the view, kind, value) of each advanced part
+    axis = 0
+    for c in comps:
+        if (isinstance(c, Static) and c.value is None) or _is_slice(c):
+            stage.append(c)
+            axis += 1
+            continue
+        if is_int_scalar(c):
+            adv.append((axis, "int", c))
+            stage.append(Static(slice(None)))
+            axis += 1
+            continue
+        idx = _as_index_tensor(c, node)
+        if idx.dtype == "bool":
+            if idx.rank == 0:
+                raise Refusal("P215", "a 0-d boolean index beside other indices is not supported", node)
+            adv.append((axis, "mask", idx))
+            stage.extend([Static(slice(None))] * idx.rank)
+            axis += idx.rank
+        else:
+            adv.append((axis, "array", c))
+            stage.append(Static(slice(None)))
+            axis += 1
+    n_x = sum(1 for c in stage if not (isinstance(c, Static) and c.value is None))
+    if n_x > t.rank:
+        raise Refusal("P301", f"too many indices for an array of rank {t.rank}: NumPy raises", node)
+    view = t if all(isinstance(c, Static) and c.value == slice(None) for c in stage) else \
+        basic_index(ctx, t, stage, node)
+    view = ctx.materialize(view, "x")
+    # each advanced part as int64 index columns over the view's axes; integers are checked at once (NumPy
+    # checks them before broadcasting), arrays after the broadcast (an empty broadcast addresses nothing)
+    cols = []   # (axis, Tensor int64, checked: bool)
+    for ax, kind, v in adv:
+        if kind == "mask":
+            cols.extend(_mask_columns(ctx, view, ax, v, node))
+        elif kind == "int":
+            cols.append((ax, _checked_scalar(ctx, view, ax, v, node), True))
+        else:
+            cols.append((ax,) + _array_column(view, ax, v, node))
+    cols = [(ax, ctx.materialize(c, "idx"), checked) for ax, c, checked in cols]
+    axes = [ax for ax, _, _ in cols]
+    bshape = broadcast([c.shape for _, c, _ in cols], node)
+    arrays = [c for _, c, _ in cols if c.rank]
+    target = f"tf.shape({arrays[0].expr}, out_type=tf.int64)" if arrays else "[]"
+    for a in arrays[1:]:
+        target = f"tf.broadcast_dynamic_shape({target}, tf.shape({a.expr}, out_type=tf.int64))"
+    if len(arrays) > 1 or len(arrays) < len(cols):
+        target = ctx.bind(target, "bs")
+    exprs = []
+    for ax, c, checked in cols:
+        b = c if (len(arrays) == 1 and c is arrays[0]) else c.with_(expr=f"tf.broadcast_to({c.expr}, {target})")
+        exprs.append(b.expr if checked else
+                     checked_indices(ctx, b, view.expr, ax))
+    nd = ctx.bind(f"tf.stack([{', '.join(exprs)}], axis=-1)", "nd")
+    return Coords(view, axes, nd, bshape)
+
+
+def _mask_columns(ctx, view: Tensor, ax: int, mask: Tensor, node) -> list:
+    """A boolean index over axes ax..ax+k-1 is its nonzero coordinates (in range by construction)."""
+    k = mask.rank
+    for j in range(k):
+        a, b = mask.shape[j], view.shape[ax + j] if ax + j < view.rank else None
+        if a is not None and b is not None and a != b:
+            raise Refusal("P301", "boolean index does not match the indexed array: NumPy raises", node)
+    mask = ctx.materialize(mask, "mask")
+    if not (all(d is not None for d in mask.shape) and all(view.shape[ax + j] == mask.shape[j] for j in range(k))):
+        ctx.emit(f"tf.debugging.assert_equal(tf.shape({mask.expr}), tf.shape({view.expr})[{ax}:{ax + k}], "
+                 f"message='boolean index did not match indexed array')")
+    where = ctx.bind(f"tf.where({mask.expr})", "nonzero")
+    return [(ax + j, Tensor(f"{where}[:, {j}]", "int64", (None,)), True) for j in range(k)]
+
+
+def _checked_scalar(ctx, view: Tensor, ax: int, v, node) -> Tensor:
+    """An integer beside index arrays: a 0-d index, in range now (NumPy raises even when nothing is addressed)."""
+    d = view.shape[ax]
+    if isinstance(v, Static):
+        i = int(v.value)
+        if d is not None:
+            if not -d <= i < d:
+                raise Refusal("P301", f"index {i} is out of bounds for axis {ax} with size {d}: NumPy raises", node)
+            return Tensor(f"tf.constant({i % d}, tf.int64)", "int64", ())
+        # a constant is on one side of zero: one bound to check, and no wrap for a non-negative one
+        n = ctx.bind(f"tf.shape({shape_root(ctx, view.expr)}, out_type=tf.int64)[{ax}]", "n")
+        if i >= 0:
+            ctx.emit(f"tf.debugging.assert_less(tf.constant({i}, tf.int64), {n}, message='index out of bounds')")
+            return Tensor(f"tf.constant({i}, tf.int64)", "int64", ())
+        ctx.emit(f"tf.debugging.assert_greater_equal(tf.constant({i}, tf.int64), -{n}, "
+                 f"message='index out of bounds')")
+        return Tensor(ctx.bind(f"{n} - {-i}", "idx"), "int64", ())
+    if v.dtype != "int64":
+        v = v.with_(expr=f"tf.cast({v.expr}, tf.int64)", dtype="int64")
+    return Tensor(checked_indices(ctx, v, view.expr, ax), "int64", ())
+
+
+def _array_column(view: Tensor, ax: int, c, node) -> tuple:
+    """An index array as int64; a constant one is wrapped and checked now when the dimension is known."""
+    if isinstance(c, Static):
+        arr = np.asarray(c.value).astype(np.int64)
+        d = view.shape[ax]
+        if d is not None and ((arr >= -d) & (arr < d)).all():
+            return Tensor(code.constant(np.where(arr < 0, arr + d, arr), "int64"), "int64", arr.shape), True
+    idx = _as_index_tensor(c, node)
+    if idx.dtype != "int64":
+        idx = idx.with_(expr=f"tf.cast({idx.expr}, tf.int64)", dtype="int64")
+    return idx, False
+
+
+def _as_index_tensor(c, node=None) -> Tensor:
     if isinstance(c, Tensor):
         return c
     if isinstance(c, Static):
         arr = np.asarray(c.value)
         if arr.dtype.kind not in "iub":
-            raise Refusal("P301", f"arrays used as indices must be of integer or boolean type: NumPy raises", None)
+            raise Refusal("P301", "arrays used as indices must be of integer or boolean type: NumPy raises", node)
         return Tensor(code.tensor_expr(Static(arr)), arr.dtype.name, arr.shape)
-    raise Refusal("P215", "unsupported index", None)
+    raise Refusal("P215", "unsupported index", node)
 
 
 def _mask_index(ctx, t: Tensor, pos: int, mask: Tensor, node) -> Tensor:
@@ -221,38 +380,46 @@ def _mask_index(ctx, t: Tensor, pos: int, mask: Tensor, node) -> Tensor:
     return Tensor(expr, t.dtype, shape, ident=new_ident())
 
 
-def checked_indices(ctx, idx: Tensor, n_expr: str, hint="idx") -> str:
-    """Negative indices wrap as in NumPy; out-of-range ones raise (TF's gather on GPU would return 0)."""
+def checked_indices(ctx, idx: Tensor, array: str, axis: int, hint="idx") -> str:
+    """Negative indices wrap as in NumPy; out-of-range ones raise (TF's gather on GPU would return 0).
+
+    The same index checked against the same dimension again (an array rewritten in place keeps its shape:
+    `y[t] = a; y[t, 0] += 1`) reuses the first check where its name is visible (the same block of code)."""
     idx = ctx.materialize(idx, hint)
-    n = ctx.bind(f"tf.cast({n_expr}, {code.tf_dtype(idx.dtype)})", "n")
+    root = shape_root(ctx, array)
+    checks = ctx.__dict__.setdefault("index_checks", {})
+    key = (idx.expr, idx.dtype, root, axis)
+    if key in checks and checks[key][0] is ctx.lines:
+        return checks[key][1]
+    dim = f"tf.shape({root}, out_type=tf.int64)[{axis}]"
+    n = ctx.bind(dim if idx.dtype == "int64" else f"tf.cast({dim}, {code.tf_dtype(idx.dtype)})", "n")
     ctx.emit(f"tf.debugging.assert_less({idx.expr}, {n}, message='index out of bounds')")
+    out = idx.expr
     if np.dtype(idx.dtype).kind == "i":
         ctx.emit(f"tf.debugging.assert_greater_equal({idx.expr}, -{n}, message='index out of bounds')")
-        return ctx.bind(f"tf.where({idx.expr} < 0, {idx.expr} + {n}, {idx.expr})", hint)
-    return idx.expr
+        out = ctx.bind(f"tf.where({idx.expr} < 0, {idx.expr} + {n}, {idx.expr})", hint)
+    checks[key] = (ctx.lines, out)
+    return out
 
 
-def _gather(ctx, t: Tensor, pos: int, idx: Tensor, node) -> Tensor:
+def shape_root(ctx, array: str) -> str:
+    """The earliest generated name known to hold an array of the same shape as `array`."""
+    roots = ctx.__dict__.get("shape_roots", {})
+    while array in roots:
+        array = roots[array]
+    return array
+
+
+def same_shape(ctx, new: str, old: str) -> None:
+    """`new` holds an array of `old`'s shape (an in-place write's result), in the same block of code."""
+    if new != old and new.isidentifier() and old.isidentifier():
+        ctx.__dict__.setdefault("shape_roots", {})[new] = shape_root(ctx, old)
+
+
+def _gather(ctx, t: Tensor, pos: int, idx: Tensor, node, checked=False) -> Tensor:
     t = ctx.materialize(t, "x")
     if idx.dtype not in ("int32", "int64"):
         idx = idx.with_(expr=f"tf.cast({idx.expr}, tf.int64)", dtype="int64")
-    safe = checked_indices(ctx, idx, f"tf.shape({t.expr})[{pos}]")
+    safe = idx.expr if checked else checked_indices(ctx, idx, t.expr, pos)
     shape = t.shape[:pos] + idx.shape + t.shape[pos + 1:]
     return Tensor(f"tf.gather({t.expr}, {safe}, axis={pos})", t.dtype, shape, ident=new_ident())
-
-
-def _gather_nd(ctx, t: Tensor, idxs: list[Tensor], node) -> Tensor:
-    t = ctx.materialize(t, "x")
-    bshape = broadcast([i.shape for i in idxs], node)
-    idxs = [ctx.materialize(i if i.dtype == "int64" else i.with_(expr=f"tf.cast({i.expr}, tf.int64)", dtype="int64"),
-                            "idx") for i in idxs]
-    target = ctx.bind(f"tf.shape({idxs[0].expr})", "bs")
-    for i in idxs[1:]:
-        target = ctx.bind(f"tf.broadcast_dynamic_shape({target}, tf.shape({i.expr}))", "bs")
-    # NumPy broadcasts the index arrays first and checks the bounds of what they address: an empty
-    # broadcast (x[np.arange(1), empty]) addresses nothing and never raises
-    cols = [checked_indices(ctx, i.with_(expr=f"tf.broadcast_to({i.expr}, {target})"), f"tf.shape({t.expr})[{axis}]")
-            for axis, i in enumerate(idxs)]
-    stacked = ctx.bind("tf.stack([" + ", ".join(cols) + "], axis=-1)", "nd")
-    shape = bshape + t.shape[len(idxs):]
-    return Tensor(f"tf.gather_nd({t.expr}, {stacked})", t.dtype, shape, ident=new_ident())

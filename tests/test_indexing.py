@@ -1,0 +1,238 @@
+"""Advanced indexing mixed with ints, slices and np.newaxis, for reads and writes; np.put and np.fill_diagonal.
+
+Each conversion runs against NumPy itself on several inputs, traced (unknown dimensions where the signature
+says None) and eagerly; where NumPy raises, the converted function must raise too.
+"""
+import numpy as np
+import pytest
+import tensorflow as tf
+
+from transpiler import convert
+from transpiler.signature import parse_signature
+from conversion_checks import refused
+
+
+def agree(fn, signature, *inputs_list):
+    """Convert `fn` for `signature`; on each input tuple it gives NumPy's dtype, shape and values, or raises
+    where NumPy raises."""
+    native = convert(fn, signature=signature, verify=False)
+    specs = parse_signature(signature)
+    for inputs in inputs_list:
+        inputs = tuple(np.asarray(i).astype(s.dtype) for i, s in
+                       zip(inputs if isinstance(inputs, tuple) else (inputs,), specs))
+        try:
+            expected = np.asarray(fn(*[i.copy() for i in inputs]))
+        except (IndexError, ValueError) as e:
+            expected = e
+        for eager in (False, True):
+            tf.config.run_functions_eagerly(eager)
+            try:
+                if isinstance(expected, Exception):
+                    with pytest.raises((tf.errors.InvalidArgumentError, ValueError)):
+                        native(*[tf.constant(i) for i in inputs])
+                    continue
+                got = native(*[tf.constant(i) for i in inputs]).numpy()
+            finally:
+                tf.config.run_functions_eagerly(False)
+            assert got.dtype == expected.dtype and got.shape == expected.shape, (inputs, eager, expected, got)
+            np.testing.assert_array_equal(got, expected, err_msg=f"{inputs} eager={eager}")
+    return native
+
+
+X34 = np.arange(12, dtype=np.float32).reshape(3, 4)
+X234 = np.arange(24, dtype=np.int32).reshape(2, 3, 4)
+I = lambda *v: np.array(v, np.int64)
+
+
+# -- reads ------------------------------------------------------------------------------------------------
+
+def test_array_beside_slices_and_ints():
+    def rows_tail(x, idx):
+        return x[idx, 1:]
+    def cols(x, idx):
+        return x[:, idx]
+    def rows_col(x, idx):
+        return x[idx, 0]
+    def col_rows(x, idx):
+        return x[-1, idx]
+    for f in (rows_tail, cols, rows_col):
+        for sig in ("float32[None,None], int64[None]", "float32[3,4], int32[None]"):
+            agree(f, sig, (X34, I(0, 2, -1, 2)), (X34, I()), (X34, I(3)), (X34, I(-4)), (X34, I(1, -3)))
+    agree(col_rows, "float32[None,None], int64[None]", (X34, I(0, 3, -4)), (X34, I(4)), (X34, I()),
+          (np.zeros((0, 4), np.float32), I(1)))
+
+
+def test_rows_and_cols_broadcast():
+    def f(x, rows, cols):
+        return x[rows[:, None], cols]
+    def g(x, rows, cols):
+        return x[rows, cols]
+    agree(f, "float32[None,None], int64[None], int64[None]", (X34, I(0, 2), I(1, 3, -1)), (X34, I(), I(1)),
+          (X34, I(2), I()), (X34, I(3), I(0)), (X34, I(0), I(-5)))
+    agree(g, "float32[None,None], int64[None], int64[None]", (X34, I(0, 2), I(1, 3)), (X34, I(1), I(0, 1, 2)),
+          (X34, I(0, 1), I(0, 1, 2)), (X34, I(), I()), (X34, I(), I(7)))
+
+
+def test_where_the_advanced_dimensions_go():
+    def adjacent(x, a, b):
+        return x[:, a, b]               # adjacent: the broadcast stays in their place
+    def separated(x, a, b):
+        return x[a, :, b]               # separated by a slice: the broadcast goes first
+    def int_separated(x, a):
+        return x[0, :, a]               # an int beside arrays is an index array too
+    def int_adjacent(x, a):
+        return x[:, 1, a]
+    def newaxis_between(x, a, b):
+        return x[a, None, b]
+    def three(x, a, b):
+        return x[a[:, None], 1:, b]
+    sig2 = "int32[None,None,None], int64[None], int64[None]"
+    for f in (adjacent, separated, newaxis_between, three):
+        agree(f, sig2, (X234, I(0, 1), I(1, 2)), (X234, I(-1), I(0, 1)), (X234, I(), I()), (X234, I(2), I(0)))
+    for f in (int_separated, int_adjacent):
+        agree(f, "int32[None,None,None], int64[None]", (X234, I(0, 3, -1)), (X234, I()), (X234, I(4)))
+        agree(f, "int32[2,3,4], int64[None]", (X234, I(0, 3, -1)), (X234, I()))
+
+
+def test_masks_beside_other_indices():
+    def mask_col(x, m):
+        return x[m, 2]
+    def mask_tail(x, m):
+        return x[m, 1:]
+    def col_mask(x, m):
+        return x[1:, m]
+    m3 = np.array([True, False, True])
+    agree(mask_col, "float32[None,None], bool[None]", (X34, m3), (X34, np.zeros(3, bool)),
+          (X34, np.ones(2, bool)))
+    agree(mask_tail, "float32[None,None], bool[None]", (X34, m3), (X34, np.ones(4, bool)))
+    agree(col_mask, "float32[None,None], bool[None]", (X34, np.array([True, False, False, True])), (X34, m3))
+
+    def mask2_idx(x, m, i):
+        return x[m, i]
+    agree(mask2_idx, "int32[None,None,None], bool[None,None], int64[None]",
+          (X234, np.array([[True, False, True], [False, False, True]]), I(0, 1, 3)),
+          (X234, np.array([[True, False, True], [False, False, True]]), I(3)),
+          (X234, np.array([[True, False, True], [False, False, True]]), I(1, 2)),
+          (X234, np.ones((2, 2), bool), I(0)))
+
+
+def test_constant_index_lists_and_run_time_scalars():
+    def lists(x):
+        return x[[0, 2], 1:] + x[[-1], [0]]
+    def scalars(x, i, j):
+        return x[[i, j], :2]
+    agree(lists, "float32[None,None]", X34, X34[:, :2])
+    agree(lists, "float32[3,4]", X34)
+    agree(scalars, "float32[None,None], int64[], int32[]", (X34, 0, 2), (X34, -1, -3), (X34, 3, 0))
+
+
+def test_out_of_range_constant_index_beside_arrays_is_refused():
+    def f(x, idx):
+        return x[idx, 4]
+    refused(f, "float32[3,4], int64[None]", "P301", "out of bounds")
+
+    def g(x):
+        return x[[1.0, 2.0], 0]
+    refused(g, "float32[3,4]", "P301", "integer or boolean")
+
+
+# -- writes -----------------------------------------------------------------------------------------------
+
+def test_writes_through_arrays_beside_slices_and_ints():
+    def set_col(x, idx, v):
+        y = x.copy()
+        y[idx, 0] = v                   # repeated rows: the last write wins
+        return y
+    def add_tail(x, idx, v):
+        y = x.copy()
+        y[idx, 1:] += v                 # once per position
+        return y
+    def set_cols(x, idx, v):
+        y = x.copy()
+        y[:, idx] = v
+        return y
+    sig = "float32[None,None], int64[None], float32[None]"
+    agree(set_col, sig, (X34, I(0, 2, 0), F(1, 2, 3)), (X34, I(), F()), (X34, I(1), F(5, 6)), (X34, I(3), F(1)),
+          (X34, I(-3, 2), F(7)))
+    agree(add_tail, sig, (X34, I(0, 2, 0), F(1, 2, 3)), (X34, I(1, 1), F(5)), (X34, I(), F(1)), (X34, I(-4), F(1)))
+    agree(set_cols, sig, (X34, I(0, 3, 0), F(1, 2, 3)), (X34, I(2), F(9)), (X34, I(4), F(1)))
+
+    def rows_cols(x, rows, cols, v):
+        y = x.copy()
+        y[rows[:, None], cols] = v
+        y[rows, rows] -= 1
+        return y
+    agree(rows_cols, "float32[None,None], int64[None], int64[None], float32[]",
+          (X34, I(0, 2), I(1, 3, 1), np.float32(5)), (X34, I(), I(1), np.float32(5)),
+          (X34, I(2, 2), I(), np.float32(5)), (X34, I(0), I(9), np.float32(1)))
+
+
+def test_mask_writes_beside_other_indices():
+    def f(x, m):
+        y = x.copy()
+        y[m, 2] = 0
+        y[m, :2] *= 2
+        return y
+    agree(f, "float32[None,None], bool[None]", (X34, np.array([True, False, True])), (X34, np.zeros(3, bool)),
+          (X34, np.ones(4, bool)))
+
+    def g(x, m, v):
+        y = x.copy()
+        y[1:, m] = v
+        return y
+    agree(g, "int32[None,None,None], bool[None], int32[None]", (X234, np.array([True, False, True]), I(1, 2).astype(np.int32)),
+          (X234, np.array([False, True, True]), np.int32([7])))
+
+
+def test_writes_with_run_time_index_lists():
+    def f(x, i, j, v):
+        y = x.copy()
+        y[[i, j]] = v
+        y[[i, j], 0] += 1
+        return y
+    agree(f, "float32[None,None], int64[], int64[], float32[]", (X34, 0, 2, np.float32(4)),
+          (X34, 1, 1, np.float32(4)), (X34, -1, 5, np.float32(4)))
+
+
+def test_scalar_and_int_writes():
+    def f(x, t, v):
+        y = x.copy()
+        y[t] = v
+        y[t, 1] += 1
+        y[:, t] = -1
+        y[1, :] *= 3
+        return y
+    agree(f, "float32[None,None], int64[], float32[None]", (X34[:, :3], 0, F(1, 2, 3)), (X34[:, :3], -1, F(5)),
+          (X34[:, :3], 3, F(5)), (X34[:, :3], -4, F(5)))
+    agree(f, "float32[3,3], int32[], float32[3]", (X34[:, :3], 2, F(1, 2, 3)), (X34[:, :3], 3, F(1, 2, 3)))
+
+
+F = lambda *v: np.array(v, np.float32)
+
+
+def test_index_dtypes_newaxis_and_value_shapes_in_writes():
+    def f(x, idx, v):
+        y = x.copy()
+        y[idx, 1:3] = v                 # v of shape (1, 2): the leading 1 is dropped, as NumPy does
+        y[None, idx, 0] = 9
+        return y + x[None, idx, :2].sum()
+    for dt in ("int32", "uint8"):
+        agree(f, f"float32[None,None], {dt}[None], float32[None,None]", (X34, I(0, 2), F(1, 2)[None]),
+              (X34, I(1, 1), F(3, 4)[None]), (X34, I(), F(1, 2)[None]), (X34, I(5), F(1, 2)[None]))
+
+    def whole(x, v):
+        y = x.copy()
+        y[...] = v
+        y[:] += 1
+        return y
+    agree(whole, "float32[None,None], float32[None]", (X34, F(1, 2, 3, 4)), (X34, F(7)), (X34, F(1, 2)))
+
+
+def test_writes_into_arrays_with_no_elements():
+    def f(x, idx):
+        y = x.copy()
+        y[:, 1] = 0                     # no rows: nothing is written, NumPy does not raise
+        y[idx] = 1
+        return y
+    agree(f, "float32[None,None], int64[None]", (np.zeros((0, 2), np.float32), I()),
+          (np.zeros((2, 0), np.float32), I(1, 0)), (np.zeros((0, 2), np.float32), I(0)), (X34[:, :2], I(2)))
