@@ -320,3 +320,15 @@ def test_a_module_symlinked_from_outside_the_tree_is_not_edited(tmp_path):
     result = convert(tree, "--write", "--no-verify", *SIG)
     assert result.exit_code == 1 and "P106" in result.stdout
     assert outside.read_text() == SNIPPETS and hashes(tree) == before
+
+
+def test_a_module_without_imports_gets_tensorflow_after_its_docstring(tmp_path):
+    package(tmp_path, {"util/maths.py": '"""Small maths."""\n\n\ndef double(x):\n    return x * 2.0\n',
+                       "nets/network.py": "import tensorflow as tf\nfrom util import maths\n\n\ndef build(x):\n"
+                                          "    return tf.numpy_function(maths.double, [x], tf.float32)\n"})
+    result = convert(tmp_path, "--write", "--examples", "5", "--signature", "double=float32[None]")
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "util/maths.py").read_text()
+    assert text.startswith('"""Small maths."""\nimport tensorflow as tf\n\n\ndef double(x):')
+    assert "return maths.double_tf(x)" in (tmp_path / "nets/network.py").read_text()
+    assert_same(tmp_path / "util/maths.py", "cm_maths", "double")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import importlib.machinery
 import os
+import re
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -159,7 +160,7 @@ class Foreign:
         if self.direct and b.attribute_path:
             return f"{b.attribute_path}.{name}", None
         if self.direct and b.alias.name == self.function:
-            if _imports(self.caller_module, b.statement, name):
+            if _imports(b.statement, name):
                 return name, None
             # right after the alias: `from m import f` -> `from m import f, f_tf`, in whatever layout it has
             return name, (b.alias.end_lineno, b.alias.end_col_offset, f", {name}")
@@ -186,11 +187,13 @@ class Foreign:
 
 
 def _same_source(segment: str, source: str) -> bool:
-    normal = lambda text: [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").strip().split("\n")]
-    return normal(segment) == normal(source)
+    """A def in the file against generated source: the same lines, whatever the line endings."""
+    def lines(text: str) -> list[str]:
+        return [line.rstrip() for line in re.split(r"\r\n|\r|\n", text.strip())]
+    return lines(segment) == lines(source)
 
 
-def _imports(module: ModuleInfo, statement, name: str) -> bool:
+def _imports(statement, name: str) -> bool:
     return any((a.asname or a.name) == name for a in getattr(statement, "names", []))
 
 
