@@ -332,3 +332,17 @@ def test_a_module_without_imports_gets_tensorflow_after_its_docstring(tmp_path):
     assert text.startswith('"""Small maths."""\nimport tensorflow as tf\n\n\ndef double(x):')
     assert "return maths.double_tf(x)" in (tmp_path / "nets/network.py").read_text()
     assert_same(tmp_path / "util/maths.py", "cm_maths", "double")
+
+
+def test_the_defining_module_with_a_site_of_its_own_gets_one_def(tmp_path):
+    own_site = SNIPPETS.replace("import numpy as np\n", "import numpy as np\nimport tensorflow as tf\n") + \
+        "\n\ndef local(x):\n    return tf.numpy_function(generate_anchors_pre, [x], tf.float32)\n"
+    package(tmp_path, {"layer_utils/snippets.py": own_site, "nets/network.py": NETWORK})
+    result = convert(tmp_path, "--write", "--no-verify", *SIG)
+    assert result.exit_code == 0, result.output
+    snippets = (tmp_path / "layer_utils/snippets.py").read_text()
+    assert snippets.count("def generate_anchors_pre_tf(") == 1 and "return generate_anchors_pre_tf(x)" in snippets
+    assert snippets.count("import tensorflow as tf") == 1
+    assert "generate_anchors_pre_tf(x)" in (tmp_path / "nets/network.py").read_text()
+    before = hashes(tmp_path)
+    assert convert(tmp_path, "--write", "--no-verify", *SIG).exit_code == 0 and hashes(tmp_path) == before
