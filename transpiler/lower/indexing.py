@@ -389,8 +389,11 @@ def checked_indices(ctx, idx: Tensor, array: str, axis: int, hint="idx") -> str:
     root = shape_root(ctx, array)
     checks = ctx.__dict__.setdefault("index_checks", {})
     key = (idx.expr, idx.dtype, root, axis)
-    if key in checks and checks[key][0] is ctx.lines:
-        return checks[key][1]
+    if key in checks:
+        lines, at, line, out = checks[key]
+        # still in the same block, and not rolled back (a lowering that is tried and undone truncates lines)
+        if lines is ctx.lines and at < len(lines) and lines[at] == line:
+            return out
     dim = f"tf.shape({root}, out_type=tf.int64)[{axis}]"
     n = ctx.bind(dim if idx.dtype == "int64" else f"tf.cast({dim}, {code.tf_dtype(idx.dtype)})", "n")
     ctx.emit(f"tf.debugging.assert_less({idx.expr}, {n}, message='index out of bounds')")
@@ -398,7 +401,7 @@ def checked_indices(ctx, idx: Tensor, array: str, axis: int, hint="idx") -> str:
     if np.dtype(idx.dtype).kind == "i":
         ctx.emit(f"tf.debugging.assert_greater_equal({idx.expr}, -{n}, message='index out of bounds')")
         out = ctx.bind(f"tf.where({idx.expr} < 0, {idx.expr} + {n}, {idx.expr})", hint)
-    checks[key] = (ctx.lines, out)
+    checks[key] = (ctx.lines, len(ctx.lines) - 1, ctx.lines[-1], out)
     return out
 
 
