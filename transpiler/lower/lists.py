@@ -166,6 +166,10 @@ def runtime_comprehension(ctx, node: gast.ListComp):
     length: lowered as the loop `for i in ...: if c: acc.append(f(i))` and its list."""
     if len(node.generators) != 1:
         raise Refusal("P222", "a comprehension with several `for` over run-time lengths is not converted yet", node)
+    from .vectorize import vectorized_comprehension
+    items = vectorized_comprehension(ctx, node)      # elementwise items: computed at once, without a loop
+    if items is not None:
+        return items
     gen = node.generators[0]
     acc = f"<comprehension {next(_comp_ids)}>"   # never one of the user's names
     call = gast.Call(func=gast.Attribute(value=gast.Name(id=acc, ctx=gast.Load(), annotation=None,
