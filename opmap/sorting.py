@@ -35,6 +35,13 @@ def _argsort_last_axis(ctx, x: Tensor, rank: int) -> str:
 
 def argsort_tensor(ctx, x: Tensor, axis, node) -> tuple[Tensor, Tensor, int, list | None]:
     """(possibly moved/flattened input, int32 order along the last axis, rank, perm to move back)."""
+    x, perm = _last_axis(ctx, x, axis, node)
+    order = _argsort_last_axis(ctx, x, x.rank)
+    return x, Tensor(order, "int32", x.shape), x.rank, perm
+
+
+def _last_axis(ctx, x: Tensor, axis, node) -> tuple[Tensor, list | None]:
+    """The input with the sorted axis moved last (flattened for axis=None), and the perm that moved it."""
     if np.dtype(x.dtype).kind == "c":
         raise Refusal("P201", "sorting complex numbers is not supported", node)
     if axis is None:
@@ -50,9 +57,7 @@ def argsort_tensor(ctx, x: Tensor, axis, node) -> tuple[Tensor, Tensor, int, lis
         perm = list(range(x.rank))
         perm[ax], perm[-1] = perm[-1], perm[ax]
         x = Tensor(f"tf.transpose({x.expr}, {perm})", x.dtype, tuple(x.shape[i] for i in perm))
-    x = ctx.materialize(x, "x")
-    order = _argsort_last_axis(ctx, x, x.rank)
-    return x, Tensor(order, "int32", x.shape), x.rank, perm
+    return ctx.materialize(x, "x"), perm
 
 
 def _bind_sort(name, args, kwargs, node):
@@ -94,9 +99,19 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
                                    {"axis": axis}, node, f"np.{name}"))
     if np.dtype(out_dtype).kind != "f" or keepdims:
         raise Refusal("P205", f"np.{name} with keepdims or non-float results is not converted yet", node)
-    moved, order, rank, perm = argsort_tensor(ctx, x, axis, node)
-    vals = ctx.bind(code.cast(f"tf.gather({moved.expr}, {order.expr}, batch_dims={rank - 1}, axis=-1)",
-                              x.dtype, out_dtype), "sorted")
+    if np.dtype(x.dtype).kind == "c":
+        raise Refusal("P201", "sorting complex numbers is not supported", node)
+    moved, _ = _last_axis(ctx, x, axis, node)
+    # Only the sorted values matter, and any NaN makes the result NaN (has_nan below): NaN sorts as +inf and
+    # one tf.sort does (stable in effect: it is top_k of the negated values, which keeps ties in index order)
+    sortable = moved.expr
+    if np.dtype(moved.dtype).kind == "f":
+        has_nan_in = ctx.bind(f"tf.math.is_nan({moved.expr})", "isnan")
+        sortable = f"tf.where({has_nan_in}, {code.constant(np.inf, moved.dtype)}, {moved.expr})"
+    elif moved.dtype == "bool":
+        sortable = f"tf.cast({sortable}, tf.int8)"
+    vals = ctx.bind(code.cast(f"tf.sort({sortable}, axis=-1)", "int8" if moved.dtype == "bool" else moved.dtype,
+                              out_dtype), "sorted")
     n = ctx.bind(f"tf.shape({vals})[-1]", "n")
     tdt = code.tf_dtype(out_dtype)
     if median:
@@ -106,7 +121,8 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
         n = ctx.bind(f"tf.shape({vals})[-1]", "n")
     else:
         ctx.emit(f"tf.debugging.assert_positive({n}, message='index -1 is out of bounds (empty input)')")
-    has_nan = ctx.bind(f"tf.math.reduce_any(tf.math.is_nan({vals}), axis=-1)", "has_nan")
+    has_nan = ctx.bind(f"tf.math.reduce_any({has_nan_in}, axis=-1)" if np.dtype(moved.dtype).kind == "f"
+                       else f"tf.zeros(tf.shape({vals})[:-1], tf.bool)", "has_nan")
     outs = []
     if median:
         # NumPy: the mean of the middle element(s) of the partition; float16 means accumulate in float32
