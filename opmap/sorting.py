@@ -110,8 +110,8 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
         sortable = f"tf.where({has_nan_in}, {code.constant(np.inf, moved.dtype)}, {moved.expr})"
     elif moved.dtype == "bool":
         sortable = f"tf.cast({sortable}, tf.int8)"
-    vals = ctx.bind(code.cast(f"tf.sort({sortable}, axis=-1)", "int8" if moved.dtype == "bool" else moved.dtype,
-                              out_dtype), "sorted")
+    vals = ctx.bind(f"tf.sort({sortable}, axis=-1)", "sorted")     # its own line: shared by other quantiles
+    vals = ctx.bind(code.cast(vals, "int8" if moved.dtype == "bool" else moved.dtype, out_dtype), "sorted")
     n = ctx.bind(f"tf.shape({vals})[-1]", "n")
     tdt = code.tf_dtype(out_dtype)
     if median:

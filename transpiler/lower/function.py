@@ -12,6 +12,7 @@ from .branches import Finished
 from .boundary import convert_output, output_values
 from .calls import bind_arguments
 from .context import FunctionContext, new_ident
+from .dedupe import dedupe_lines
 from .expressions import lower_expr
 from .statements import lower_body
 from .values import Static, Tensor, to_value
@@ -74,7 +75,8 @@ def lower_function(module, resolved, specs: list[ArgSpec], api: str, tout: list[
             raise Refusal("P302", f"`{resolved.def_name}` returns None on this path", fn)
     exprs = list(result.exprs) if isinstance(result, Finished) else finalize(result)
     returns = ("[" + ", ".join(exprs) + "]") if tout_is_list else exprs[0]
-    return LoweredFunction(inputs, ctx.lines, returns, ctx.notes, dict(ctx.frozen_attrs))
+    lines, returns = dedupe_lines(ctx.lines, returns)
+    return LoweredFunction(inputs, lines, returns, ctx.notes, dict(ctx.frozen_attrs))
 
 
 def _return_node(fn):
