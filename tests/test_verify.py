@@ -1,17 +1,21 @@
 """Verification stage: real TensorFlow in a real subprocess, original py_function vs replacement.
 
-Each verify_site call pays a TF import in a fresh process (~4 s), so the end-to-end cases use few
-examples; the comparison and the strategies are also tested in-process, which is fast.
+verify_site checks each site in a process forked from the verification worker (one TF import for the whole
+test session; the fresh process per site is tested too), and the end-to-end cases use few examples; the
+comparison and the strategies are also tested in-process, which is fast.
 """
 from __future__ import annotations
 
 import json
 import math
+import sys
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 
-from transpiler.verify import VerifyJob, verify_site
+import transpiler.verify as verify_module
+from transpiler.verify import VerifyJob, verify_site, worker
 from transpiler.verify.compare import Outputs, compare_outputs
 from transpiler.verify.describe import describe_array
 from transpiler.verify.strategies import explicit_examples, signature_inputs
@@ -179,6 +183,112 @@ def test_generated_text_tells_python_whitespace_from_ascii():
         "@tf.function\ndef f_tf(s):\n    return tf.strings.strip(s)\n",
         api="tf.py_function", tout=("string",), signature=(("string", []),)))
     assert verdict["status"] == "failed", verdict["message"]
+
+
+# --- the verification worker: one TF import, one forked process per site --------------------------------
+
+DOUBLE = "def f(x):\n    return (x * 2).astype(np.float32)\n"
+DOUBLE_TF = "@tf.function\ndef f_tf(x):\n    return x * 2\n"
+needs_worker = pytest.mark.skipif(not worker.available(), reason="the forking worker is Linux-only")
+
+
+def _servers_started() -> int:
+    verify_module.prestart()
+    return verify_module._shared.started_servers
+
+
+@needs_worker
+def test_worker_verifies_sites_in_a_row_each_with_its_own_verdict():
+    servers = _servers_started()
+    right = verify_site(make_job(DOUBLE, DOUBLE_TF, examples=10))
+    wrong = verify_site(make_job(DOUBLE, "@tf.function\ndef f_tf(x):\n    return x * 3\n", examples=10))
+    again = verify_site(make_job(DOUBLE, DOUBLE_TF, examples=10))
+    assert right["status"] == "passed", right["message"]
+    assert wrong["status"] == "failed" and "differs" in wrong["message"], wrong["message"]
+    assert again["status"] == "passed", again["message"]
+    assert _servers_started() == servers   # one worker, TF imported once
+
+
+@needs_worker
+def test_sites_checked_by_one_worker_cannot_see_each_other():
+    # The first site's module changes the interpreter (a builtin, NumPy's error mode, a module, a global of
+    # the name the next original reads); the next site must find none of it.
+    leaky = ("import builtins, sys, types\nbuiltins.LEAKED = 1\nnp.seterr(all='raise')\n"
+             "sys.modules['leaked_module'] = types.ModuleType('leaked_module')\nSCALE = 3\n" + DOUBLE)
+    assert verify_site(make_job(leaky, DOUBLE_TF, examples=5))["status"] == "passed"
+    probe = ("import builtins, sys\n"
+             "def f(x):\n"
+             "    seen = hasattr(builtins, 'LEAKED') or 'leaked_module' in sys.modules or 'SCALE' in globals()\n"
+             "    seen = seen or np.geterr()['divide'] == 'raise'\n"
+             "    return (x * 2 + np.float32(seen)).astype(np.float32)\n")
+    verdict = verify_site(make_job(probe, DOUBLE_TF, examples=5))
+    assert verdict["status"] == "passed", verdict["message"]
+
+
+@needs_worker
+def test_a_site_that_times_out_does_not_spoil_the_next():
+    servers = _servers_started()
+    slow = verify_site(make_job("import time\n\ndef f(x):\n    time.sleep(60)\n    return x\n", DOUBLE_TF,
+                                deadline_s=3.0))
+    assert slow["status"] == "timeout", slow["message"]
+    assert "3 s" in slow["message"] and slow["seconds"] < 10
+    after = verify_site(make_job(DOUBLE, DOUBLE_TF, examples=10))
+    assert after["status"] == "passed", after["message"]
+    assert _servers_started() == servers   # the site's process was killed, not the worker
+
+
+@needs_worker
+def test_a_site_that_kills_its_process_is_an_error_and_the_next_is_verified():
+    crash = verify_site(make_job("import os\n\ndef f(x):\n    os._exit(3)\n", DOUBLE_TF, examples=5))
+    check_verdict_shape(crash)
+    assert crash["status"] == "error"
+    assert "exited with status 3 without a verdict" in crash["message"]
+    assert "example 1" in crash["message"]   # the stderr tail says where it was
+    after = verify_site(make_job(DOUBLE, "@tf.function\ndef f_tf(x):\n    return x + 2\n", examples=10))
+    assert after["status"] == "failed", after["message"]
+
+
+@needs_worker
+def test_a_worker_that_is_gone_is_started_again():
+    servers = _servers_started()
+    verify_module._shared.close()   # as if it had been killed
+    verdict = verify_site(make_job(DOUBLE, DOUBLE_TF, examples=5))
+    assert verdict["status"] == "passed", verdict["message"]
+    assert _servers_started() == servers + 1
+
+
+def test_without_the_worker_each_site_gets_a_fresh_process(monkeypatch):
+    monkeypatch.setenv("PYFUNC2TF_VERIFY_WORKER", "0")
+    assert verify_site(make_job(DOUBLE, DOUBLE_TF, examples=5))["status"] == "passed"
+    crash = verify_site(make_job("import os\n\ndef f(x):\n    os._exit(3)\n", DOUBLE_TF, examples=5))
+    assert crash["status"] == "error" and "exited with status 3" in crash["message"]
+
+
+def test_distribution_draws_of_the_original_are_its_own_calls(tmp_path):
+    # The traced original's draws run BATCH to a graph: each draw one call of the user's function, fresh;
+    # where a draw raises, every draw gets its own outcome (one call each).
+    from transpiler.verify.distribution import DistributionChecker
+    from transpiler.verify.subjects import load_subjects, to_tensors
+
+    counted = "CALLS = []\ndef f(x):\n    CALLS.append(1)\n    return (x + np.random.rand()).astype(np.float32)\n"
+    job = make_job(counted, DOUBLE_TF)
+    checker = DistributionChecker(load_subjects(job, str(tmp_path)), job.signature, draws=100)
+    inputs = to_tensors((np.zeros(2, np.float32),), job.signature)
+    outcomes = checker._original_draws(inputs)
+    assert checker._batched
+    assert len(outcomes) == 100 and len(sys.modules["__pyfunc2tf_original__"].CALLS) == 100
+    assert len({float(o.outputs.arrays[0][0]) for o in outcomes}) == 100
+    assert all(o.outputs.arrays[0].shape == (2,) and o.outputs.dtypes == ["float32"] for o in outcomes)
+
+    flaky = ("def f(x):\n    v = np.random.rand()\n    if v < 0.3:\n        raise ValueError('low draw')\n"
+             "    return (x + v).astype(np.float32)\n")
+    job = make_job(flaky, DOUBLE_TF)
+    checker = DistributionChecker(load_subjects(job, str(tmp_path)), job.signature, draws=100)
+    outcomes = checker._original_draws(inputs)
+    raised = [o for o in outcomes if o.outputs is None]
+    assert len(outcomes) == 100 and 10 <= len(raised) <= 60
+    assert all("low draw" in o.error for o in raised)
+    assert len({float(o.outputs.arrays[0][0]) for o in outcomes if o.outputs}) == 100 - len(raised)
 
 
 # --- comparison, in-process ---------------------------------------------------------------------------------

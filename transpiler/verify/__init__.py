@@ -1,39 +1,88 @@
 """Verification stage: prove on generated inputs that a replacement computes what the original call does.
 
-`verify_site(job)` runs `python -m transpiler.verify.runner` in a separate process with a wall-clock
-limit: the original is user code (it may hang, crash the interpreter, or change global state), and the
-verdict must come back whatever it does. The verdict is a JSON-serialisable dict:
+`verify_site(job)` checks the site in a separate process with a wall-clock limit: the original is user code
+(it may hang, crash the interpreter, or change global state), and the verdict must come back whatever it does.
+That process is forked from a verification worker that stays up (worker.py: TensorFlow is imported once per
+run, not once per site; `prestart()` starts it early, so that the import overlaps the transpiling); where
+the worker cannot be used (no fork, or PYFUNC2TF_VERIFY_WORKER=0), it is a fresh `python -m
+transpiler.verify.runner` per site. The verdict is a JSON-serialisable dict:
 
     status          "passed" | "failed" (a mismatch: refuse the site) | "timeout" | "error" (no verdict)
     examples        inputs checked (up to the first failure, when one is found)
     modes           replacement modes compared: ["eager", "traced"]
     message         what happened, in words
     counterexample  {"inputs", "original", "replacement", "mode"} for "failed" (shrunk), else None
-    seconds         wall time of the whole check, TF import included
+    seconds         wall time of verify_site: with the worker, the wait for its TF import where it is not
+                    ready yet, and the check in the forked process; else the fresh process, TF import included
 """
 from __future__ import annotations
 
+import atexit
 import json
 import os
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
-from . import progress
+from . import progress, worker
 from .job import VerifyJob
 from .verdict import make_verdict
 
-__all__ = ["VerifyJob", "verify_site"]
+__all__ = ["VerifyJob", "verify_site", "prestart", "shutdown"]
 
 _PROJECT_ROOT = str(Path(__file__).resolve().parents[2])
 _STDERR_TAIL = 1500
 
+_shared: worker.VerifyWorker | None = None
+_shared_lock = threading.Lock()
+
+
+def _worker() -> worker.VerifyWorker | None:
+    """This process's verification worker (started on first use), or None where it cannot be used."""
+    global _shared
+    if not worker.available():
+        return None
+    with _shared_lock:
+        if _shared is None:
+            _shared = worker.VerifyWorker(_runner_env(tempfile.gettempdir()))
+            atexit.register(shutdown)
+        return _shared
+
+
+def prestart() -> None:
+    """Start the verification worker now (its TensorFlow import runs while the caller transpiles)."""
+    shared = _worker()
+    if shared is not None:
+        with shared.lock:
+            shared.start()
+
+
+def shutdown() -> None:
+    """Stop this process's verification worker (the next verify_site starts one again)."""
+    global _shared
+    with _shared_lock:
+        shared, _shared = _shared, None
+    if shared is not None:
+        with shared.lock:
+            shared.close()
+
 
 def verify_site(job: VerifyJob) -> dict:
     started = time.monotonic()
+    shared = _worker()
+    if shared is not None:
+        with tempfile.TemporaryDirectory(prefix="pyfunc2tf-verify-") as workdir, shared.lock:
+            result = shared.verify(job, workdir)
+        result["seconds"] = round(time.monotonic() - started, 3)
+        return result
+    return _verify_in_fresh_process(job, started)
+
+
+def _verify_in_fresh_process(job: VerifyJob, started: float) -> dict:
     with tempfile.TemporaryDirectory(prefix="pyfunc2tf-verify-") as workdir:
         proc = subprocess.Popen(
             [sys.executable, "-m", "transpiler.verify.runner"],

@@ -1,5 +1,8 @@
 """`python -m transpiler.verify.runner`: verify one site, in a process of its own.
 
+(The usual way is a process forked from the verification worker, worker.py, which runs `checked_verdict`
+the same way; this module is the fallback where the worker cannot be used.)
+
 Reads a VerifyJob as JSON on stdin and prints the verdict as one JSON line, the last line of stdout.
 Everything else that writes to stdout (the user's prints, TF, hypothesis) is sent to stderr at the file
 descriptor level; stderr also carries progress lines (progress.py) for the parent's timeout message.
@@ -45,18 +48,24 @@ def run_job(job: VerifyJob, started: float) -> dict:
         return conclude(job, checker, flaky)
 
 
+def checked_verdict(load_job, started: float) -> dict:
+    """The verdict of the job `load_job()` gives; a failure of the harness itself is an "error" verdict."""
+    try:
+        result = run_job(load_job(), started)
+    except BaseException as exc:
+        traceback.print_exc()
+        result = make_verdict("error", f"the verification harness failed: {type(exc).__name__}: {exc}")
+    result["seconds"] = round(time.monotonic() - started, 3)  # the parent replaces it with its wall time
+    return result
+
+
 def main() -> None:
     started = time.monotonic()
     # Keep fd 1 for the verdict alone; anything else written to stdout (by Python or C code) goes to stderr.
     verdict_stream = os.fdopen(os.dup(1), "w")
     os.dup2(2, 1)
     sys.stdout = sys.stderr
-    try:
-        result = run_job(VerifyJob.from_json(sys.stdin.read()), started)
-    except BaseException as exc:
-        traceback.print_exc()
-        result = make_verdict("error", f"the verification harness failed: {type(exc).__name__}: {exc}")
-    result["seconds"] = round(time.monotonic() - started, 3)  # the parent replaces it with its wall time
+    result = checked_verdict(lambda: VerifyJob.from_json(sys.stdin.read()), started)
     verdict_stream.write(json.dumps(result, allow_nan=False) + "\n")
     verdict_stream.flush()
     sys.stderr.flush()
