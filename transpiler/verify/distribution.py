@@ -23,13 +23,14 @@ value and a scaled chi-square fitted to the permuted ones puts it beyond p = P_F
 """
 from __future__ import annotations
 
+import functools
 import math
 import time
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from .checker import ExampleChecker, Failure, Outcome, call, same_inputs
+from .checker import ExampleChecker, Failure, Outcome, _as_outcome, call, same_inputs
 from .compare import TOLERANCES
 from .describe import describe_array
 from .subjects import to_tensors
@@ -39,6 +40,8 @@ PERMUTATIONS = 200        # relabelings that calibrate each statistic
 P_FAIL = 1e-6             # per statistic and input: many inputs and statistics are checked, false alarms stay rare
 MAX_COLUMNS = 256         # output elements tested per kind (evenly spread over the outputs)
 MAX_EXAMPLES = 20         # generated inputs: each costs 2 * DRAWS calls
+_DENSE_COUNTS = 4_000_000  # draws x categories up to which _test_discrete counts with one matrix product
+BATCH = 50                # draws of the traced original per graph execution (tracing costs ~3 ms per call in it)
 DISCRETE_SHARE = 0.5      # an element is discrete when its pooled draws take at most this share of distinct values
 FROZEN_MAX_SHARE = 0.8    # the original's commonest outcome below this share: a replacement mode that never varies fails
 
@@ -80,6 +83,15 @@ class DistributionChecker(ExampleChecker):
         self.draws = draws
         self.stop_at = (started or time.monotonic()) + 0.6 * deadline_s
         self.skipped_for_time = 0
+        self._batched = None    # the traced original's draws in one graph (_batched_calls), False where not
+        # The traced replacement's one concrete function, called directly: the same graph, without the argument
+        # binding of each call through tf.function (a third of a call's time).
+        self._traced = subjects.replacement_traced
+        if hasattr(self._traced, "get_concrete_function"):
+            try:
+                self._traced = self._traced.get_concrete_function()
+            except Exception:   # noqa: BLE001 - _traced_or_raising traced it already; keep the callable
+                pass
 
     def check(self, inputs) -> None:
         if self.failure is not None:
@@ -92,9 +104,9 @@ class DistributionChecker(ExampleChecker):
             return
         self.examples_run += 1
         tensors = to_tensors(inputs, self.signature)
-        originals = [call(self.subjects.reference, tensors) for _ in range(self.draws)]
+        originals = self._original_draws(tensors)
         modes = ["eager" if i % 2 == 0 else "traced" for i in range(self.draws)]
-        fns = {"eager": self.subjects.replacement_eager, "traced": self.subjects.replacement_traced}
+        fns = {"eager": self.subjects.replacement_eager, "traced": self._traced}
         replacements = [call(fns[m], tensors) for m in modes]
         ok = [o for o in originals if o.outputs is not None]
         self.original_successes += len(ok)
@@ -106,6 +118,52 @@ class DistributionChecker(ExampleChecker):
             shown_original = next((o for o in originals if o.outputs is not None), originals[0])
             self.failure = Failure(inputs, shown_original, replacements[index], "distributional", reason)
             self.raise_failure()
+
+
+    def _original_draws(self, tensors) -> list[Outcome]:
+        """`draws` calls of the traced original. Where it can, a graph holds BATCH of them, each call after the
+        previous one (control dependencies: the same sequence of calls of the user's function as one call per
+        draw, without the overhead of a graph execution per draw); where that graph raises (a draw of the
+        original raises), or the reference is not traced, one call per draw gives each draw's own outcome."""
+        if self._batched is None:
+            traced = self.subjects.reference is not self.subjects.original_eager
+            self._batched = traced and _batched_calls(self.subjects.original_eager, self.signature,
+                                                      min(BATCH, self.draws))
+        if self._batched:
+            outcomes: list[Outcome] = []
+            try:
+                while len(outcomes) < self.draws:
+                    outcomes += [_as_outcome(r) for r in self._batched(*tensors)]
+            except Exception:   # noqa: BLE001 - some draw raised: find out which, one call at a time
+                pass
+            else:
+                return outcomes[:self.draws]
+        return [call(self.subjects.reference, tensors) for _ in range(self.draws)]
+
+
+def _batched_calls(original_call, signature: list, draws: int):
+    """A tf.function that calls `original_call` `draws` times in sequence and returns every result, or None
+    where it cannot be traced."""
+    import tensorflow as tf
+
+    from .subjects import tf_dtype
+
+    specs = [tf.TensorSpec([None] * len(dims), tf_dtype(dtype)) for dtype, dims in signature]
+
+    def calls(*args):
+        results, previous = [], []
+        for _ in range(draws):
+            with tf.control_dependencies(previous):
+                result = original_call(*args)
+            previous = [t for t in tf.nest.flatten(result) if isinstance(t, tf.Tensor)]
+            results.append(result)
+        return results
+    traced = tf.function(calls, input_signature=specs, autograph=False)
+    try:
+        traced.get_concrete_function()
+    except Exception:   # noqa: BLE001 - one call per draw then
+        return None
+    return traced
 
 
 def finish_verdict(verdict: dict, checker: DistributionChecker) -> dict:
@@ -319,13 +377,16 @@ def _spread(cols: np.ndarray) -> np.ndarray:
     return cols[np.linspace(0, cols.size - 1, MAX_COLUMNS).round().astype(int)]
 
 
+@functools.lru_cache(maxsize=8)
 def _labelings(n: int, n_o: int) -> np.ndarray:
     """The observed labeling (replacement = True) first, then PERMUTATIONS shuffled ones (fixed seed: verdicts
-    repeat)."""
+    repeat; the same for every input and test of a site, so computed once)."""
     rng = np.random.default_rng(20240611)
     observed = np.zeros(n, dtype=bool)
     observed[n_o:] = True
-    return np.stack([observed] + [rng.permutation(observed) for _ in range(PERMUTATIONS)])
+    labels = np.stack([observed] + [rng.permutation(observed) for _ in range(PERMUTATIONS)])
+    labels.flags.writeable = False
+    return labels
 
 
 def _significant(stats: np.ndarray) -> float | None:
@@ -358,15 +419,19 @@ def _test_discrete(cat: np.ndarray, n_o: int, what: str | None):
     gid = cat + offsets
     size = int(gid.max()) + 1
     labels = _labelings(n, n_o)
-    stats = np.empty(len(labels))
     total = np.bincount(gid.ravel(), minlength=size).astype(np.float64)
-    for i, lab in enumerate(labels):
-        mine = np.bincount(gid[lab].ravel(), minlength=size).astype(np.float64)
-        n_c = lab.sum()
-        theirs = total - mine
-        # scaled to equal sample sizes (they are equal unless some draws raised)
-        d = mine / n_c - theirs / (n - n_c)
-        stats[i] = np.sum(d * d / np.maximum(total, 1)) * n / max(j, 1)
+    n_c = labels.sum(axis=1, keepdims=True).astype(np.float64)
+    if n * size <= _DENSE_COUNTS:
+        # every labeling's counts at once: labels (L, n) @ per-draw category counts (n, size), exact in float64
+        per_draw = np.zeros((n, size))
+        np.add.at(per_draw, (np.repeat(np.arange(n), j), gid.ravel()), 1.0)
+        mine = labels.astype(np.float64) @ per_draw
+    else:
+        mine = np.stack([np.bincount(gid[lab].ravel(), minlength=size) for lab in labels]).astype(np.float64)
+    theirs = total - mine
+    # scaled to equal sample sizes (they are equal unless some draws raised)
+    d = mine / n_c - theirs / (n - n_c)
+    stats = np.sum(d * d / np.maximum(total, 1), axis=1) * n / max(j, 1)
     p = _significant(stats)
     if p is None or p > P_FAIL:
         return None
