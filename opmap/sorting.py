@@ -25,12 +25,29 @@ def _argsort_last_axis(ctx, x: Tensor, rank: int) -> str:
     if np.dtype(x.dtype).kind != "f":
         return ctx.bind(f"tf.argsort({x.expr}, axis=-1, stable=True)", "order")
     x = ctx.materialize(x, "x")
+    if x.dtype in _SORT_KEY_BITS:
+        return ctx.bind(f"tf.argsort({_sort_key(ctx, x)}, axis=-1, stable=True)", "order")
     isnan = ctx.bind(f"tf.math.is_nan({x.expr})", "isnan")
     inf = code.constant(np.inf, x.dtype)
     first = ctx.bind(f"tf.argsort(tf.where({isnan}, {inf}, {x.expr}), axis=-1, stable=True)", "order")
     nan_rank = ctx.bind(f"tf.gather(tf.cast({isnan}, tf.int32), {first}, batch_dims={rank - 1}, axis=-1)", "nanpos")
     second = ctx.bind(f"tf.argsort({nan_rank}, axis=-1, stable=True)", "order")
     return ctx.bind(f"tf.gather({first}, {second}, batch_dims={rank - 1}, axis=-1)", "order")
+
+
+_SORT_KEY_BITS = {"float32": ("tf.int32", 0x7FFFFFFF), "float64": ("tf.int64", 0x7FFFFFFFFFFFFFFF)}
+
+
+def _sort_key(ctx, x: Tensor) -> str:
+    """An integer per float that sorts as NumPy sorts the floats, so that one stable argsort does: the IEEE
+    bits read as a signed integer order the positive floats; flipping the magnitude bits of the negative
+    ones orders those too. -0.0 is made +0.0 first (NumPy: equal, so ties), and every NaN gets the largest
+    key (after +inf, ties among themselves: NumPy puts NaN last in their order)."""
+    itype, magnitude = _SORT_KEY_BITS[x.dtype]
+    zero = code.constant(0.0, x.dtype)
+    bits = ctx.bind(f"tf.bitcast(tf.where(tf.math.equal({x.expr}, {zero}), {zero}, {x.expr}), {itype})", "bits")
+    key = f"tf.where({bits} < 0, tf.bitwise.bitwise_xor({bits}, tf.constant({magnitude}, {itype})), {bits})"
+    return f"tf.where(tf.math.is_nan({x.expr}), tf.constant({magnitude}, {itype}), {key})"
 
 
 def argsort_tensor(ctx, x: Tensor, axis, node) -> tuple[Tensor, Tensor, int, list | None]:
