@@ -6,10 +6,12 @@ from __future__ import annotations
 
 from collections import Counter
 
-MODULE_ORDER = ("numpy", "numpy.linalg", "numpy.fft", "numpy.random", "numpy.ndarray", "math", "builtins", "random")
+MODULE_ORDER = ("numpy", "numpy.linalg", "numpy.fft", "numpy.random", "numpy.ndarray", "math", "builtins", "random",
+                "str", "bytes", "re")
 MODULE_TITLES = {"numpy": "NumPy (`numpy`)", "numpy.linalg": "`numpy.linalg`", "numpy.fft": "`numpy.fft`",
                  "numpy.random": "`numpy.random`", "numpy.ndarray": "ndarray methods",
-                 "math": "`math`", "builtins": "builtins", "random": "`random` (standard library)"}
+                 "math": "`math`", "builtins": "builtins", "random": "`random` (standard library)",
+                 "str": "`str` methods", "bytes": "`bytes` methods", "re": "`re` (standard library)"}
 
 
 def module_of(name: str) -> str:

@@ -153,6 +153,47 @@ def test_string_vector_input_mapped():
         assert native(data).numpy() == original(data).numpy()
 
 
+# -- text in run-time control flow -------------------------------------------------------------------------------
+
+def test_text_assigned_on_both_paths_of_an_if():
+    agree('''
+        s = x.numpy().decode()
+        if len(s) > 5:
+            t = s.upper()
+        else:
+            t = "short: " + s
+        if s.startswith("a"):
+            t = t + "!"
+        return t
+    ''')
+
+
+@pytest.mark.parametrize("expr", [
+    "s.split()[0] if s.split() else ''", "'|'.join(s.split(',') if ',' in s else s.split())",
+    "s if len(s) > 3 else 'tiny'", "('x' if s else 'y') + s", "s.lower() if s.isalpha() else s",
+])
+def test_conditional_expressions_of_text_and_lists(expr):
+    agree(f"s = x.numpy().decode()\nreturn {expr}")
+
+
+def test_bytes_and_returns_on_both_paths():
+    agree('''
+        b = x.numpy()
+        b = b if len(b) > 2 else b"short"
+        if b.decode().strip():
+            return b.decode()
+        return "blank"
+    ''')
+
+
+def test_lists_of_numbers_on_both_paths():
+    agree('''
+        s = x.numpy().decode()
+        ids = [len(t) for t in s.split()] if s else [0]
+        return np.array(ids, dtype=np.int64)
+    ''', tout="tf.int64")
+
+
 # -- refusals --------------------------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("body, code, words", [
@@ -168,7 +209,11 @@ def test_string_vector_input_mapped():
     ("s = x.numpy().decode()\nreturn s + x.numpy()", "P301", "mixes str and bytes"),
     ("s = x.numpy().decode()\nreturn ' '.join(s.split(maxsplit=1))", "P212", "maxsplit"),
     ("return open(x.numpy().decode()).read()", "P201", "I/O"),
-    ("s = x.numpy().decode()\nreturn s.split()[0] if s.split() else ''", "P224", "Text"),
+    ("s = x.numpy().decode()\nreturn s if s else 1", "P224", "a str on one path"),
+    ("b = x.numpy()\nreturn b.decode() if b else b''", "P224", "str on one path and bytes"),
+    ("s = x.numpy().decode()\nt = s.split(',') if s else s.split()\nt += ['.']\nreturn ' '.join(t)", "P231",
+     "one of two lists"),
+    ("s = x.numpy().decode()\nreturn s if re.match('a', s) else re.match('b', s)", "P224", "a match object"),
     ("s = x.numpy().decode()\nreturn s.replace('a', '\\x00')", "P250", "NUL"),
 ])
 def test_refusals(body, code, words):

@@ -76,6 +76,9 @@ def join(ctx, a, b, what: str, node) -> Joined:
             return Joined(out.with_(expr=a.expr), [], [], [])
         name = ctx.fresh(what if what.isidentifier() else "items")
         return Joined(out.with_(expr=name), [a.expr], [b.expr], [name])
+    text = join_text(ctx, a, b, what, node)
+    if text is not None:
+        return text
     ta, tb = _as_tensor(a, what, node), _as_tensor(b, what, node)
     if (ta.dtype, ta.weak) != (tb.dtype, tb.weak):
         raise Refusal("P224", f"`{what}` is {_kind(ta)} on one path and {_kind(tb)} on the other: NumPy's "
@@ -90,6 +93,39 @@ def join(ctx, a, b, what: str, node) -> Joined:
     ident = ta.ident if ta.ident == tb.ident else new_ident()
     joined = Tensor(name, ta.dtype, shape, weak=ta.weak, eager=ta.eager, ident=ident)
     return Joined(joined, [ta.expr], [tb.expr], [name])
+
+
+def join_text(ctx, a, b, what: str, node) -> Joined | None:
+    """A str/bytes, or a list of run-time length, on both paths: one value after the cond (tf.cond accepts
+    string tensors, and outputs whose lengths differ). None when neither side is a value of text.py."""
+    from .text import JOINED_LISTS, RunList, Text, as_run_list, involved
+    constant = lambda v: isinstance(v, Static) and isinstance(v.value, (str, bytes))
+    if not (involved(a, b) or constant(a) or constant(b)):
+        return None
+    as_text = lambda v: Text(repr(v.value), "str" if isinstance(v.value, str) else "bytes") if constant(v) else v
+    a, b = as_text(a), as_text(b)
+    if isinstance(a, RunList) and isinstance(b, Seq) or isinstance(b, RunList) and isinstance(a, Seq):
+        a, b = (a, as_run_list(ctx, b, node)) if isinstance(a, RunList) else (as_run_list(ctx, a, node), b)
+    name = ctx.fresh(what if what.isidentifier() else "text")
+    if isinstance(a, Text) and isinstance(b, Text) and not (a.lanes or b.lanes):
+        if a.kind != b.kind:
+            raise Refusal("P224", f"`{what}` is {a.kind} on one path and {b.kind} on the other", node)
+        if a.eager != b.eager:
+            raise Refusal("P224", f"`{what}` is a TF tensor on one path and a Python value on the other", node)
+        return Joined(Text(name, a.kind, eager=a.eager), [a.expr], [b.expr], [name])
+    if isinstance(a, RunList) and isinstance(b, RunList) and \
+            (a.item, a.container, a.eager) == (b.item, b.container, b.eager):
+        # two different lists: which other names share the joined one depends on the path, so `+=` on it
+        # (which extends every alias in Python) is refused (JOINED_LISTS)
+        ident = a.ident if a.ident == b.ident else JOINED_LISTS
+        return Joined(RunList(name, a.item, ident=ident, eager=a.eager, container=a.container),
+                      [a.expr], [b.expr], [name])
+    raise Refusal("P224", f"`{what}` holds {_text_kind(a)} on one path and {_text_kind(b)} on the other", node)
+
+
+def _text_kind(v) -> str:
+    from .text import _kind
+    return _kind(v) if not isinstance(v, Static) or v.value is not None else "None"
 
 
 def _same(a, b) -> bool:

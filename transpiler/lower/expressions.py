@@ -1,6 +1,8 @@
 """The expression walker: gast expression -> Value, dispatching each node kind to its concern."""
 from __future__ import annotations
 
+import re
+
 import gast
 import numpy as np
 
@@ -45,6 +47,10 @@ def _name(ctx, node: gast.Name):
     generator = module_generator(ctx, node.id, node)  # RNG = np.random.default_rng(0) at module level
     if generator is not None:
         return generator
+    from .regex import module_pattern
+    pattern = module_pattern(ctx, node.id, node)      # PAT = re.compile(r"...") at module level
+    if pattern is not None:
+        return pattern
     try:
         value = module.constants.value(node.id)
     except Unknown:
@@ -98,6 +104,8 @@ def resolve_qualified(q: str, node):
     if q.startswith("tensorflow"):
         raise Refusal("P206", f"`{q}` inside the wrapped function (TensorFlow called from Python) is not "
                               "converted", node)
+    if q.startswith("re.") and isinstance(getattr(re, q[3:], None), re.RegexFlag):
+        return Static(getattr(re, q[3:]))                # re.IGNORECASE & co
     if q.startswith(("functools.", "builtins.", "random.", "re.")):  # random: the op table's `random.*` entries
         return Callable_(q)
     if q.startswith("string.") and q.count(".") == 1:  # string.punctuation & co: constants of the stdlib

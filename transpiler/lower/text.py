@@ -18,6 +18,7 @@ raises).
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass, replace
 
 import gast
@@ -54,7 +55,16 @@ class LaneNum:
     dtype: str                      # "int64" | "float64" | "bool": a Python scalar per token
 
 
-TEXT_TYPES = (Text, RunList, LaneNum)
+@dataclass(frozen=True)
+class MatchFlag:
+    """What re.match/fullmatch/search return, as far as it is converted: whether a match was found (a bool
+    tensor). Its truth, `is None` and `is not None` are converted; the match object itself is not."""
+    expr: str
+    lanes: bool = False
+
+
+TEXT_TYPES = (Text, RunList, LaneNum, MatchFlag)
+JOINED_LISTS = -1   # the ident of a list that is one of two lists depending on a run-time `if`
 _PY_ITEM = {int: "int64", float: "float64", bool: "bool", str: "str", bytes: "bytes"}
 
 
@@ -149,6 +159,8 @@ def _kind(v) -> str:
         return "a str" if v.kind == "str" else "bytes"
     if isinstance(v, RunList):
         return f"a list of {v.item}"
+    if isinstance(v, MatchFlag):
+        return "a match object"
     if isinstance(v, Static):
         return f"a {type(v.value).__name__}"
     return f"a {type(v).__name__}"
@@ -212,6 +224,9 @@ def attribute(ctx, base, attr: str, node):
                               "(or it is not converted yet)", node)
     if isinstance(base, LaneNum):
         raise Refusal("P212", f"`.{attr}` of a per-token value is not converted yet", node)
+    if isinstance(base, MatchFlag):
+        raise Refusal("P212", f"`.{attr}` of a match object: only whether it matched (its truth, `is None`) is "
+                              "converted", node)
     return Callable_(f"text:{attr}", payload=base)
 
 
@@ -404,6 +419,9 @@ def _list_method(ctx, lst: RunList, method, args, kwargs, node):
 
 def static_method(ctx, receiver: Static, method: str, args, kwargs, node):
     value = receiver.value
+    if isinstance(value, re.Pattern):
+        from .regex import pattern_method
+        return pattern_method(ctx, receiver, method, args, kwargs, node)
     if isinstance(value, str) and method == "join" and len(args) == 1 and not kwargs:
         return _join(ctx, value, args[0], node)
     if isinstance(value, dict) and method == "get":
@@ -633,6 +651,16 @@ def _seq_tensor(ctx, seq: Seq, item: str, node) -> str:
     return f"tf.stack([{', '.join(code.tensor_expr(v, item) for v in seq.items)}])"
 
 
+def as_run_list(ctx, seq: Seq, node):
+    """A list written out (`[0]`, `[s, "x"]`) where a list of run-time length is expected (the other path of an
+    `if`): a 1-D tensor expression, computed where the list is (nothing is bound here)."""
+    if seq.kind != "list" or not seq.items:
+        raise Refusal("P224", f"a {seq.kind} of {len(seq.items)} items on one path and a list of run-time length on "
+                              "the other", node)
+    item = _item_kind(seq.items, node)
+    return RunList(_seq_tensor(ctx, seq, item, node), item, ident=new_ident())
+
+
 def _repeat_list(ctx, seq: Seq, n: Tensor, node):
     if seq.kind != "list":
         return None
@@ -671,6 +699,9 @@ def _concat_lists(ctx, left, right, node):
 
 
 def _check_unaliased(ctx, name, lst: RunList, node):
+    if lst.ident == JOINED_LISTS:
+        raise Refusal("P231", f"`{name}` is one of two lists depending on a run-time `if`: which other names `+=` "
+                              "extends with it depends on the data; not converted", node)
     for scope in ctx.scopes:
         for other, v in scope.values.items():
             if other != name and isinstance(v, RunList) and v.ident == lst.ident:
@@ -684,10 +715,18 @@ def compare(ctx, op, left, right, node):
         return None
     if isinstance(op, (gast.Is, gast.IsNot)):
         other = right if involved(left) else left
+        flag = left if isinstance(left, MatchFlag) else right if isinstance(right, MatchFlag) else None
+        if flag is not None and isinstance(other, Static) and other.value is None:
+            found = LaneNum(flag.expr, "bool") if flag.lanes else Tensor(flag.expr, "bool", (), weak=True)
+            if isinstance(op, gast.IsNot):
+                return found
+            return replace(found, expr=_bind(ctx, f"tf.math.logical_not({flag.expr})", "flag"))
         if isinstance(other, Static) and other.value is None:
             return Static(isinstance(op, gast.IsNot))      # text and lists are never None
         raise Refusal("P212", "`is` on text is not converted", node)
     negate = isinstance(op, (gast.NotEq, gast.NotIn))
+    if isinstance(left, MatchFlag) or isinstance(right, MatchFlag):
+        raise Refusal("P212", "comparing a match object: only its truth and `is None` are converted", node)
     if isinstance(op, (gast.Eq, gast.NotEq)):
         out = _equal(ctx, left, right, node)
     elif isinstance(op, (gast.In, gast.NotIn)):
@@ -739,6 +778,11 @@ def _contains(ctx, needle, hay, node):
 
 
 def truth(ctx, v, node):
+    if isinstance(v, MatchFlag):
+        if v.lanes:
+            raise Refusal("P212", "a per-token match used as a condition is not converted (a comprehension's "
+                                  "`if` is)", node)
+        return Tensor(v.expr, "bool", (), weak=True)
     if isinstance(v, Text) and not v.eager and not v.lanes:
         return Tensor(_bind(ctx, f"tf.not_equal(tf.strings.length({v.expr}), 0)", "flag"), "bool", (), weak=True)
     if isinstance(v, RunList) and v.container == "list" and not v.eager:
@@ -832,6 +876,8 @@ def comprehension(ctx, node: gast.ListComp, iterable):
                 continue
             if isinstance(c, Text) and c.lanes:
                 c = LaneNum(_bind(ctx, f"tf.not_equal(tf.strings.length({c.expr}), 0)", "keep"), "bool")
+            if isinstance(c, MatchFlag) and c.lanes:
+                c = LaneNum(c.expr, "bool")
             if not isinstance(c, LaneNum) or c.dtype != "bool":
                 raise Refusal("P212", "this comprehension filter is not converted yet", cond)
             current = _bind(ctx, f"tf.boolean_mask({current}, {c.expr})", "items")

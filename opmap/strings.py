@@ -1,0 +1,69 @@
+"""Text: str/bytes methods and the `re` module, as far as transpiler/lower/text.py and regex.py convert them.
+
+These entries are the table's record of that code (what `pyfunc2tf ops` and docs/ops.md show), not lowerings:
+text values are lowered by text.py before the op table is consulted. Keys: `str.<method>`, `bytes.<method>`,
+`re.<function>`; names of `re` listed as unsupported are refused with their reason (P201) at the call.
+"""
+from __future__ import annotations
+
+from .registry import OpEntry, register, unsupported
+
+_ENTRIES = [
+    # (name, status, TF target, limitations)
+    ("bytes.decode", "partial", "tf.strings.unicode_transcode",
+     "UTF-8 and ASCII, errors='strict' (invalid input raises as in Python); other codecs and error handlers "
+     "refused"),
+    ("str.encode", "partial", "tf.identity", "UTF-8 only"),
+    ("str.lower", "supported", "tf.strings.lower",
+     "ICU's full case mapping, patched where TF's Unicode is older than Python's; a capital sigma next to "
+     "characters TF does not know raises at run time"),
+    ("str.upper", "supported", "tf.strings.upper", "as str.lower"),
+    ("str.strip", "supported", "tf.strings.regex_replace", "Python's whitespace (str.isspace) or the given characters"),
+    ("str.lstrip", "supported", "tf.strings.regex_replace", "as str.strip"),
+    ("str.rstrip", "supported", "tf.strings.regex_replace", "as str.strip"),
+    ("str.replace", "partial", "tf.strings.regex_replace", "constant old/new; count of -1, 0 or 1; NUL in `new` refused"),
+    ("str.split", "partial", "tf.strings.split",
+     "whitespace rule (runs of str.isspace characters, no empty tokens) or a constant separator; maxsplit "
+     "refused with the whitespace rule; split of each token of a list refused"),
+    ("str.join", "partial", "tf.strings.reduce_join", "a constant separator over a list of str"),
+    ("str.startswith", "partial", "tf.strings.regex_full_match", "constant prefix or tuple of prefixes; start/end refused"),
+    ("str.endswith", "partial", "tf.strings.regex_full_match", "as str.startswith"),
+    ("str.isdigit", "supported", "tf.strings.regex_full_match", "Python's own character property, code point by code point"),
+    ("str.isalpha", "supported", "tf.strings.regex_full_match", "as str.isdigit"),
+    ("str.isalnum", "supported", "tf.strings.regex_full_match", "as str.isdigit"),
+    ("str.isspace", "supported", "tf.strings.regex_full_match", "as str.isdigit"),
+    ("str.isdecimal", "supported", "tf.strings.regex_full_match", "as str.isdigit"),
+    ("str.isnumeric", "supported", "tf.strings.regex_full_match", "as str.isdigit"),
+    ("re.sub", "partial", "tf.strings.regex_replace",
+     "constant pattern, replacement (\\1, \\g<n>, \\g<name> up to group 9) and flags; count 0 or 1; refused: "
+     "backreferences, lookarounds, conditionals, possessive/atomic forms, \\b/\\B without re.ASCII, patterns "
+     "that can match the empty string (count=0), repeats of a part that can match empty, bytes patterns, "
+     "a function as replacement; `$` before a final newline raises at run time in a text holding another newline"),
+    ("re.match", "partial", "tf.strings.regex_full_match",
+     "as a boolean only (if, bool(), `is None`, a comprehension's filter); pattern as re.sub"),
+    ("re.fullmatch", "partial", "tf.strings.regex_full_match", "as re.match"),
+    ("re.search", "partial", "tf.strings.regex_full_match", "as re.match"),
+    ("re.split", "partial", "tf.strings.split",
+     "pattern as re.sub, never matching the empty string; maxsplit 0 or 1; groups only when they always take part"),
+    ("re.findall", "partial", "tf.strings.split",
+     "pattern as re.sub, never matching the empty string; at most one group"),
+    ("re.compile", "partial", "",
+     "constant arguments, at module level or in the function; its sub/match/fullmatch/search/split/findall "
+     "methods convert as the re functions (pos/endpos refused)"),
+    ("re.escape", "partial", "", "constant arguments (computed when converting)"),
+]
+
+for _name, _status, _target, _limits in _ENTRIES:
+    register(OpEntry(_name, _target, None, status=_status, limits=_limits, foldable=False))
+
+unsupported("str methods not converted yet (the text's value would have to be reproduced exactly: padding, "
+            "title-casing, partitioning, counting and searching are not written)",
+            "str.capitalize", "str.casefold", "str.center", "str.count", "str.expandtabs", "str.find", "str.format",
+            "str.format_map", "str.index", "str.isascii", "str.isidentifier", "str.islower", "str.isprintable",
+            "str.istitle", "str.isupper", "str.ljust", "str.partition", "str.removeprefix", "str.removesuffix",
+            "str.rfind", "str.rindex", "str.rjust", "str.rpartition", "str.rsplit", "str.splitlines",
+            "str.swapcase", "str.title", "str.translate", "str.zfill")
+unsupported("re functions whose result is an iterator of match objects or a tuple with a count: not converted",
+            "re.finditer", "re.subn")
+unsupported("re's process state (the pattern cache, template compilation): not text computation",
+            "re.purge", "re.template")
