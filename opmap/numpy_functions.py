@@ -26,14 +26,8 @@ def where(ctx, args, kwargs, node):
     x, y = _as_tensor(p["x"], dt), _as_tensor(p["y"], dt)
     shape = broadcast([cond.shape, x.shape, y.shape], node)
     c = code.cast(cond.expr, cond.dtype, "bool") if cond.dtype == "bool" else f"tf.math.not_equal({cond.expr}, 0)"
-    if x.shape == y.shape == cond.shape == shape:
-        return Tensor(f"tf.where({c}, {x.expr}, {y.expr})", dt, shape, ident=new_ident())
-    c = ctx.bind(c, "cond")
-    xe, ye = ctx.bind(x.expr, "a"), ctx.bind(y.expr, "b")
-    target = ctx.bind(f"tf.broadcast_dynamic_shape(tf.broadcast_dynamic_shape(tf.shape({c}), tf.shape({xe})), "
-                      f"tf.shape({ye}))", "shape")
-    return Tensor(f"tf.where(tf.broadcast_to({c}, {target}), tf.broadcast_to({xe}, {target}), "
-                  f"tf.broadcast_to({ye}, {target}))", dt, shape, ident=new_ident())
+    # TF2's tf.where (SelectV2) broadcasts its three operands with NumPy's rule itself
+    return Tensor(f"tf.where({c}, {x.expr}, {y.expr})", dt, shape, ident=new_ident())
 
 
 @lowering("numpy.nonzero", "tf.where")
