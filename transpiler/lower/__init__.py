@@ -13,9 +13,11 @@
   branches.py     `if`, `x if c else y`, `and`/`or` on run-time values -> tf.cond; joining the two paths
   loops.py        for/while with a run-time trip count -> tf.while_loop; break/continue as flags
   lists.py        lists of run-time length (append in those loops, comprehensions) -> TensorArray
+  vectorize.py    comprehensions whose items are elementwise in one window or row -> one gather, no loop
   unroll.py       loops and comprehensions over sequences known when converting, unrolled
   shapes.py       static shape arithmetic: broadcasting, axes
   code.py         small templates of generated TF source: constants, casts, dtypes
+  dedupe.py       the generated lines: a repeated pure expression computed once
   names_io.py     calls with side effects (I/O, printing) that must be refused
   boundary.py     the tensor boundary: `.numpy()`, `np.asarray`, the final conversion to Tout
   text.py         str/bytes values, token lists of run-time length, dict lookups -> tf.strings (Python's rules)
