@@ -1,6 +1,7 @@
 """Run-time control flow: each converted function is run against the original on inputs that take every
 path, including the paths where only the branch not taken would raise."""
 import numpy as np
+import tensorflow as tf
 
 from conversion_checks import F32, refused, same
 from transpiler import convert
@@ -181,15 +182,6 @@ def test_name_bound_only_in_the_loop_is_unbound_after():
     refused(f, "float32[None]", "P109", "`last` is bound on some paths only")
 
 
-def test_return_inside_a_run_time_loop_is_refused():
-    def f(x):
-        for i in range(len(x)):
-            if x[i] < 0:
-                return i
-        return -1
-    refused(f, "float32[None]", "P222", "`return` inside a loop")
-
-
 def test_enumerate_and_zip_over_rows_of_run_time_length():
     def f(x, w):
         acc = np.zeros(x.shape[1], np.float32)
@@ -224,3 +216,51 @@ def test_continue_without_break_in_a_run_time_loop():
             s += v
         return s
     same(f, "float32[None]", F32(1, -2, 3), F32())
+
+
+# -- `return` inside a run-time loop: the loop breaks with what it returns, and the function returns it after
+# the loop if it did (loops.returns_as_breaks)
+
+def test_return_inside_a_range_loop_and_after_it():
+    def first_above(x, t):
+        for i in range(len(x)):
+            if x[i] > t:
+                return i
+        return -1
+    same(first_above, "float32[None], float32[]", (F32(1, 5, 3), np.float32(2)), (F32(1, 1), np.float32(2)),
+         (F32(), np.float32(0)))
+
+
+def test_return_of_a_row_inside_a_loop_over_rows():
+    def first_heavy_row(x):
+        for r in x:
+            if r.sum() > 1:
+                return r * 2
+        return np.zeros(x.shape[1], x.dtype)
+    same(first_heavy_row, "float64[None,None]", np.array([[0, 0.5], [1, 2], [3, 3]]), np.zeros((0, 2)),
+         np.array([[0.1, 0.2, 0.3]]))
+
+
+def test_return_of_two_values_inside_a_while_loop():
+    def first_negative(x):
+        k = 0
+        while k < len(x):
+            if x[k] < 0:
+                return x[k] * 2, k
+            k += 1
+        return np.float32(0), -1
+    native = convert(first_negative, "float32[None]", verify=False)
+    for x in (F32(1, -5, -3), F32(1), F32()):
+        value, index = native(x)
+        want_value, want_index = first_negative(x)
+        assert value.numpy() == want_value and value.dtype == tf.float32 and index.numpy() == want_index
+
+
+def test_return_inside_a_loop_nested_in_a_run_time_loop_is_refused():
+    def f(x):
+        for i in range(len(x)):
+            for j in range(len(x)):
+                if x[i] + x[j] == 0:
+                    return i
+        return -1
+    refused(f, "float32[None]", "P222", "nested in a run-time loop")

@@ -181,10 +181,10 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
     would raise NameError reading them after the other path)."""
     after, parts = {}, []
     for name in left.keys() ^ right.keys():
-        after[name] = Unbound(name)
+        after[name] = Unbound(name, _bound_like(left.get(name, right.get(name))))
     for name in left.keys() & right.keys():
         if isinstance(left[name], Unbound) or isinstance(right[name], Unbound):
-            after[name] = Unbound(name)
+            after[name] = Unbound(name, _bound_like(left[name]) or _bound_like(right[name]))
             continue
         j = join(ctx, left[name], right[name], name, node)
         after[name] = j.value
@@ -193,6 +193,10 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
     merged = Joined(None, [e for p in parts for e in p.left], [e for p in parts for e in p.right],
                     [n for p in parts for n in p.names])
     return after, merged
+
+
+def _bound_like(v):
+    return v.like if isinstance(v, Unbound) else v
 
 
 def _check_aliases(left: dict, right: dict, after: dict, node) -> None:

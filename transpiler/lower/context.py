@@ -36,6 +36,9 @@ class FunctionContext:
         # (not an inlined helper's), so that a `return` inside a run-time branch converts on its own path
         self.finalize = None
         self.loop_flags: list = []                # loops.LoopFlags of the run-time loops being lowered
+        # statements to lower right after the run-time loop just lowered (`if returned: return value`, where
+        # that loop held a `return`: loops.returns_as_breaks)
+        self.after_loop: list = []
         # `self` attributes a converted method read, frozen at their conversion-time values:
         # name -> repr, checked again at trace time by the generated method (see transpiler/instances.py)
         self.frozen_attrs: dict[str, str] = {}

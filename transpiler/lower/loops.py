@@ -12,6 +12,7 @@ stage lowers (statically when the flags are known, as tf.cond otherwise).
 """
 from __future__ import annotations
 
+import copy
 import itertools
 
 import gast
@@ -169,9 +170,7 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None
     from .statements import lower_body
     if stmt.orelse:
         raise Refusal("P222", "`for ... else` on a run-time loop is not converted yet", stmt)
-    for node in gast.walk(stmt):
-        if isinstance(node, gast.Return):
-            raise Refusal("P222", "`return` inside a loop with a run-time trip count is not converted yet", node)
+    body, after_loop = returns_as_breaks(ctx, stmt, body)
     flags = LoopFlags()
     breaks = any(jumps(s, (gast.Break,)) for s in body)
     before = dict(ctx.scope.values)
@@ -224,6 +223,11 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None
         if grown:                        # rebound through an alias or a helper: carry it too
             entry.update({n: before[n] for n in grown})
             continue
+        returned = [n for n in after if n.startswith("<returned ") and n not in entry]
+        if returned:                     # what a `return` in the loop returns: carried from zeros of its type
+            entry.update({n: _zeros_like(_as_tensor(after[n].like if isinstance(after[n], Unbound) else after[n],
+                                                    "the returned value", stmt)) for n in returned})
+            continue
         changed = False
         for k, h in holders.items():
             if k in lists:
@@ -248,7 +252,78 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None
             break
     else:
         raise Refusal("P225", "the shapes carried by this loop do not settle", stmt)
-    return _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists, trips, breaks)
+    done = _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_block, lists, trips, breaks)
+    ctx.after_loop = after_loop
+    return done
+
+
+def returns_as_breaks(ctx, stmt, body: list) -> list:
+    """(body, statements after the loop). A loop body with `return v` in it: each becomes `<returned> = v; <did return> = True; break`, and the
+    statement after the loop (ctx.after_loop, lowered by statements.lower_body) returns `<returned>` if the
+    flag is set. The returned value is carried by the loop from zeros of its type (never read unless set)."""
+    own = [n for s in body for n in _own_nodes(s) if isinstance(n, gast.Return)]
+    every = [n for s in body for n in _own_nodes(s, into_loops=True) if isinstance(n, gast.Return)]
+    for node in every:
+        if not any(node is o for o in own):
+            raise Refusal("P222", "`return` inside a loop nested in a run-time loop is not converted yet", node)
+    if not own:
+        return body, []
+    n = next(_loop_ids)
+    flag = f"<did return {n}>"
+    if any(r.value is None for r in own):
+        raise Refusal("P302", "a `return` without a value inside a loop: the function returns None", own[0])
+    parts = max(len(r.value.elts) if isinstance(r.value, gast.Tuple) else 1 for r in own)
+    names = [f"<returned {n} {k}>" for k in range(parts)]
+
+    def name(ident, store=False):
+        return gast.Name(id=ident, ctx=gast.Store() if store else gast.Load(), annotation=None, type_comment=None)
+
+    class Rewrite(gast.NodeTransformer):
+        def visit_Return(self, node):
+            values = node.value.elts if isinstance(node.value, gast.Tuple) else [node.value]
+            if len(values) != len(names):
+                raise Refusal("P224", "the `return`s in this loop return different numbers of values", node)
+            new = [gast.Assign(targets=[name(t, True)], value=v, type_comment=None) for t, v in zip(names, values)]
+            new += [gast.Assign(targets=[name(flag, True)], value=gast.Constant(value=True, kind=None),
+                                type_comment=None), gast.Break()]
+            for s in new:
+                gast.copy_location(s, node)
+                for sub in gast.walk(s):
+                    if not hasattr(sub, "lineno"):
+                        gast.copy_location(sub, node)
+            return new
+
+        def visit_FunctionDef(self, node):
+            return node
+
+        visit_Lambda = visit_For = visit_While = visit_FunctionDef
+
+    body = [Rewrite().visit(copy.deepcopy(s)) for s in body]
+    value = gast.Tuple(elts=[name(t) for t in names], ctx=gast.Load()) if parts > 1 or \
+        isinstance(own[0].value, gast.Tuple) else name(names[0])
+    after = gast.If(test=name(flag), body=[gast.Return(value=value)], orelse=[])
+    for node in gast.walk(after):
+        gast.copy_location(node, own[0])
+    ctx.assign(flag, Static(False))
+    return body, [after]
+
+
+def _own_nodes(stmt, into_loops=False):
+    """The nodes of a statement that are not inside a nested def or lambda (or loop, unless into_loops)."""
+    skip = (gast.FunctionDef, gast.Lambda, gast.ClassDef) + (() if into_loops else (gast.For, gast.While))
+    if isinstance(stmt, skip):
+        return
+    todo = [stmt]
+    while todo:
+        node = todo.pop()
+        yield node
+        todo.extend(c for c in gast.iter_child_nodes(node) if not isinstance(c, skip))
+
+
+def _zeros_like(t: Tensor) -> Tensor:
+    """Zeros of a value's dtype (unknown dimensions 0: the loop generalises them)."""
+    shape = tuple(0 if d is None else d for d in t.shape)
+    return Tensor(f"tf.zeros({list(shape)}, {code.tf_dtype(t.dtype)})", t.dtype, shape, weak=t.weak, eager=t.eager)
 
 
 def lower_condition_not_broken(ctx, pred, flags):
@@ -321,6 +396,8 @@ def _shown(key: str) -> str:
 def _hint(key: str) -> str:
     if key.startswith("<count "):
         return "n_" + _hint(key[7:-1])
+    if key.startswith(("<returned", "<did return")):
+        return "returned" if key.startswith("<returned") else "did_return"
     if key.startswith("<comprehension"):
         return "items"
     return "i" if key.startswith("<counter") else "broke" if key.startswith("<break") else key

@@ -40,6 +40,9 @@ def lower_body(ctx, body: list) -> tuple[bool, object]:
                     return returned, value
         else:
             returned, value = lower_statement(ctx, stmt)
+            if ctx.after_loop:                  # the loop returned from inside: return after it if it did
+                after, ctx.after_loop = ctx.after_loop, []
+                return lower_body(ctx, after + body[i + 1:])
         if returned:
             return True, value
     return False, None

@@ -79,8 +79,10 @@ class Module_:
 @dataclass(frozen=True)
 class Unbound:
     """A name bound on some paths only (in one branch, or in a loop body that may not run): reading it
-    after the branch or loop could raise UnboundLocalError in Python."""
+    after the branch or loop could raise UnboundLocalError in Python. `like`: what it holds on the paths that
+    bind it (a loop carrying a value a `return` sets needs its type)."""
     name: str
+    like: object = None
 
 
 Value = Static | Tensor | Seq | Callable_ | Module_
