@@ -45,6 +45,9 @@ def convert_file(path: str, signatures: dict[str, str], options: dict) -> Outcom
     from .edit import EditError
     from .pipeline import convert_text   # imports TensorFlow: only when there is work
 
+    if options.get("verify", True):
+        from .verify import prestart
+        prestart()   # the verification worker imports TensorFlow while this process transpiles
     display = path
     path = Path(path)
     if path.suffix == ".ipynb":
