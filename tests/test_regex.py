@@ -16,7 +16,8 @@ sys.path.insert(0, __file__.rsplit("/", 1)[0])
 from test_text import TEXTS, agree, converted, refused  # noqa: E402
 
 MORE = TEXTS + ["a@b c@d", "x, y;z ", "ab\n", "a \n", "\n", "a1b22c333", "KELVIN \u212a k K", "ſ s S", "ǅ ǆ Ǆ",
-                "ß SS ẞ", "İi ı I", "café CAFÉ", "line1\nline2", "\u0660\u0661 12 ١٢", "__init__", "a.b.c", "aaa"]
+                "ß SS ẞ", "İi ı I", "café CAFÉ", "line1\nline2", "\u0660\u0661 12 ١٢", "__init__", "a.b.c",
+                "aaa"]
 
 
 def decoded(expr, **kw):
@@ -58,13 +59,14 @@ def test_class_matches_python_on_every_code_point(universe, pattern, flags):
     r"re.sub('a', r'\\', s)", r"re.sub('a', '\\n\\t', s)", r"re.sub('a', r'\n-\\n', s)", r"re.sub(' ', '', s, 1)",
     r"re.sub(r'\s*', '-', s, count=1)", r"re.sub('k', '_', s, flags=re.IGNORECASE)",
     r"re.sub('(?i)ss', '_', s)", r"re.sub('S', '_', s, flags=re.I | re.A)", r"re.sub('.', '.', s)",
-    r"re.sub('(?s).', '.', s)", r"re.sub('k|x', '_', s, flags=re.I | re.A)", r"re.sub('[Ss]|b', '_', s)", r"re.sub(r'(a)|b', r'<\1>', s)", r"re.sub(r'\d+?', '#', s)",
+    r"re.sub('(?s).', '.', s)", r"re.sub('k|x', '_', s, flags=re.I | re.A)", r"re.sub('[Ss]|b', '_', s)",
+    r"re.sub(r'(a)|b', r'<\1>', s)", r"re.sub(r'\d+?', '#', s)",
     r"re.sub(r'^\s+|\s+$', '', s)", r"re.sub(r'\s+$', '', s)", r"re.sub('$', '!', s, 1)",
     r"re.sub('(?m)^', '> ', s, 1)", r"re.sub('(?m)^.', '> ', s)", r"re.sub(r'(?m).$', '<', s)",
     r"re.sub(r'\Aa|a\Z', '_', s)", r"re.sub(r'\b\w', '^', s, flags=re.ASCII)",
     r"re.sub(r'\B\w', '.', s, flags=re.A)", r"re.sub(r'(?x) a  # comment' '\n' r' | b', '_', s)",
-    r"re.sub('[a-é]{2,3}', '_', s)", r"re.sub('(?:ab|a){2}', '_', s)", r"re.sub('ǅ', '_', s, flags=re.I)",
-    r"re.sub('', '-', s, 1)",
+    r"re.sub(r'\w{1,100}', '_', s)", r"re.sub('[a-é]{2,3}', '_', s)", r"re.sub('(?:ab|a){2}', '_', s)",
+    r"re.sub('ǅ', '_', s, flags=re.I)", r"re.sub('', '-', s, 1)",
     r"'|'.join(re.split(r'[,;]\s*', s))", r"'|'.join(re.split(r'\s+', s))", r"'|'.join(re.split('(,)', s))",
     r"'|'.join(re.split(r'(\s)(\S)', s, 1))", r"'|'.join(re.split(r'\s+', s, maxsplit=1))",
     r"'|'.join(re.findall(r'\w+', s))", r"'|'.join(re.findall(r'(\w)\w', s))",
@@ -246,9 +248,11 @@ def test_converted_functions_on_random_texts(expr, text):
     (r"re.sub('x*', '-', s)", "P250", "empty string"),
     (r"'|'.join(re.split(r'\b', s, flags=re.A))", "P250", "empty string"),
     (r"'|'.join(re.findall('a?', s))", "P250", "empty string"),
+    (r"re.sub(r'\B', '-', s, 1, re.A)", "P250", "inside a multi-byte character"),
     (r"re.sub('(a|)+b', '-', s)", "P250", "repeats a part that can match the empty string"),
     (r"re.sub('a{1001}', '-', s)", "P212", "more than 1000"),
     (r"re.sub('(?:a{100}){11}', '-', s)", "P212", "more than 1000"),
+    (r"re.sub(r'[^\W\d]{3,1000}', '-', s)", "P212", "too large for RE2"),
     (r"re.sub('(a)(b)(c)(d)(e)(f)(g)(h)(i)(j)', r'\10', s)", "P212", "groups 0-9"),
     (r"re.sub('a', 'b', s, 2)", "P212", "count=2"),
     (r"'|'.join(re.split('a', s, 2))", "P212", "maxsplit=2"),

@@ -42,6 +42,7 @@ from .context import new_ident
 
 LONG_CLASS = 120                # characters of a class written once under a name
 MAX_RE2_REPEAT = 1000           # RE2 refuses a repetition count (or a product of nested ones) above this
+MAX_RE2_PROGRAM = 200_000       # estimated instructions: TF's RE2 compiled \w{1,200} (261,803), not \w{3,1000}
 SENTINEL = b"\xff"              # never a byte of valid UTF-8
 _ENDS_NL = "(?s).*\\x{a}"
 _TWO_NL = "(?s).*\\x{a}.*\\x{a}"
@@ -140,6 +141,16 @@ class _Writer:
         self.use = use          # "full" | "prefix" | "search" | "scan"
         self.node = node
         self.non_boundary = False
+        self.size = 0
+
+    def grow(self, copies: int, size: int):
+        """RE2 writes a repeat out copy by copy; a program above its memory budget fails to compile (at run
+        time, in TF's kernel). `size` over-estimates the instructions of one copy of a class (UTF-8 ranges)."""
+        self.size += copies * size
+        if self.size > MAX_RE2_PROGRAM:
+            raise Refusal("P212", "this pattern is too large for RE2 once its repeats are written out (a repeated "
+                                  "Unicode class such as \\w counts some 1,500 instructions per copy); not "
+                                  "converted", self.node)
 
     def refuse(self, what: str):
         raise Refusal("P212", f"this pattern uses {what}: RE2 cannot run it; not converted", self.node)
@@ -151,9 +162,12 @@ class _Writer:
 
     def item(self, op, av, flags, trailing, dollar, depth) -> str:
         if op is C.LITERAL and not flags & re.IGNORECASE:
+            self.grow(depth, 1)
             return _cp(av)
         if op in _SINGLE:
-            return class_pattern(python_ranges(op, av, flags))
+            ranges = python_ranges(op, av, flags)
+            self.grow(depth, 2 * len(ranges) + 2)
+            return class_pattern(ranges)
         if op is C.BRANCH:
             return "(?:" + "|".join(self.seq(alt, flags, trailing, dollar, depth) for alt in av[1]) + ")"
         if op is C.SUBPATTERN:
@@ -264,6 +278,7 @@ def translate(pattern, flags: int, use: str, node) -> Translation:
         raise Refusal("P212", "re.DEBUG prints the parsed pattern: not converted", node)
     writer = _Writer(use, node)
     z = writer.seq(parsed, all_flags, True, "z", 1)
+    writer.size = 0
     m = writer.seq(parsed, all_flags, True, "m", 1)
     return Translation(z, m, parsed.state.groups - 1, _nullable(parsed), frozenset(_maybe_unset(parsed, True, set())),
                        writer.non_boundary)
@@ -430,6 +445,11 @@ def _sub(ctx, tr: Translation, pattern, flags, p, s: Text, name, node):
         raise Refusal("P212", f"{name}() with count={count} is not converted (0 and 1 are)", node)
     if count == 0:
         _no_empty_matches(tr, name, node)
+    if tr.nullable and tr.non_boundary:
+        # RE2 tries empty matches at every byte: \B holds inside a multi-byte character (and in an empty text,
+        # where Python's never does)
+        raise Refusal("P250", f"{name}(): \\B in a pattern that can match the empty string: RE2 finds such a "
+                              "match inside a multi-byte character; not converted", node)
     rewrite = rewrite_template(p["repl"].value if isinstance(p["repl"], Static) else None,
                                re.compile(pattern, flags), node)
     glob = ", replace_global=False" if count == 1 else ""
