@@ -28,6 +28,9 @@ _ENTRIES = [
      "whitespace rule (runs of str.isspace characters, no empty tokens) or a constant separator; maxsplit "
      "refused with the whitespace rule; split of each token of a list refused"),
     ("str.join", "partial", "tf.strings.reduce_join", "a constant separator over a list of str"),
+    ("str.find", "partial", "tf.strings.regex_replace",
+     "constant substring, index in code points (the prefix before the first match measured in UTF8_CHAR); "
+     "start/end refused"),
     ("str.startswith", "partial", "tf.strings.regex_full_match",
      "constant prefix or tuple of prefixes; start/end refused"),
     ("str.endswith", "partial", "tf.strings.regex_full_match", "as str.startswith"),
@@ -62,7 +65,7 @@ for _name, _status, _target, _limits in _ENTRIES:
 
 unsupported("str methods not converted yet (the text's value would have to be reproduced exactly: padding, "
             "title-casing, partitioning, counting and searching are not written)",
-            "str.capitalize", "str.casefold", "str.center", "str.count", "str.expandtabs", "str.find", "str.format",
+            "str.capitalize", "str.casefold", "str.center", "str.count", "str.expandtabs", "str.format",
             "str.format_map", "str.index", "str.isascii", "str.isidentifier", "str.islower", "str.isprintable",
             "str.istitle", "str.isupper", "str.ljust", "str.partition", "str.removeprefix", "str.removesuffix",
             "str.rfind", "str.rindex", "str.rjust", "str.rpartition", "str.rsplit", "str.splitlines",

@@ -107,6 +107,7 @@ def test_str_methods(expr):
     "int(s != '')", "int(s.isdigit())", "int(s.isalpha())", "int(s.isspace())", "int(s.isalnum())",
     "int(s.isdecimal())", "int(s.isnumeric())", "len([t for t in s.split() if t.isalpha()])",
     "int(s.lower() in ('play', 'stop', 'straße'))", "int(bool(s))", "int(s is None)",
+    "s.find('a')", "s.find('ß')", "s.find('')", "s.find(' ')", "s.find('Σ.')", "s.find('\\n')",
 ])
 def test_measures_and_predicates(expr):
     agree(f"s = x.numpy().decode('utf-8')\nreturn np.int64({expr})" if False else

@@ -390,7 +390,25 @@ def _predicate_ranges(method: str) -> tuple:
     return tuple(_ranges(c for c in range(0x110000) if getattr(chr(c), method)()))
 
 
+def _find(ctx, v: Text, args, kwargs, node):
+    """str.find(sub): the code-point index of the first occurrence, -1 when there is none (Python counts code
+    points: the prefix before the match is measured in UTF8_CHAR units, not bytes)."""
+    if len(args) != 1 or kwargs:
+        raise Refusal("P212", "str.find() with start/end is not converted yet", node)
+    sub = _static_str(args[0], "the argument of find()", node, v.kind)
+    if sub == "":
+        return _int(ctx, v.lanes, f"tf.zeros_like(tf.strings.length({v.expr}), tf.int64)") if v.lanes \
+            else Static(0)
+    lit = literal_pattern(sub)
+    found = _bind(ctx, f"tf.strings.regex_full_match({v.expr}, {'(?s).*' + lit + '.*'!r})", "found")
+    prefix = f"tf.strings.regex_replace({v.expr}, {'(?s)^(.*?)' + lit + '.*$'!r}, {chr(92) + '1'!r}, " \
+             "replace_global=False)"
+    length = f"tf.cast(tf.strings.length({prefix}, unit='UTF8_CHAR'), tf.int64)"
+    return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
+
+
 _STR_METHODS = {
+    "find": _find,
     "lower": _case("lower"), "upper": _case("upper"),
     "strip": _strip("strip"), "lstrip": _strip("lstrip"), "rstrip": _strip("rstrip"),
     "replace": _replace, "split": _split,
