@@ -10,6 +10,7 @@ names of its input and output tensors; the worker imports it into a fresh graph 
 from __future__ import annotations
 
 import importlib.util
+import re
 import time
 from typing import Callable
 
@@ -70,7 +71,7 @@ def prove(fn: Callable, ctx: ProofContext) -> dict:
         results = ray.get(task.remote(graph_bytes, input_names, output_names, list(ctx.inputs), dtypes),
                           timeout=timeout)
     except Exception as exc:   # noqa: BLE001 - the failure is the finding
-        return proof(FAILED, f"the serialised graph did not run in a Ray task: {short_error(exc)}")
+        return proof(FAILED, f"the serialised graph did not run in a Ray task: {_task_error(exc)}")
     finally:
         if started_here and ray.is_initialized():
             ray.shutdown()
@@ -82,6 +83,15 @@ def prove(fn: Callable, ctx: ProofContext) -> dict:
             return proof(FAILED, f"ran in a Ray task, but on input {i}: {why}")
     return proof(PASSED, f"the serialised graph ({len(graph_bytes)} bytes) ran in a Ray task; {ctx.agreement()} "
                          f"as the original on {len(ctx.inputs)} inputs")
+
+
+def _task_error(exc: Exception) -> str:
+    """What went wrong in the task: a RayTaskError's first line only names the task (in terminal colours); the
+    exception the task raised is its `cause` (a py_function's: "could not find callback ... in the registry")."""
+    cause = getattr(exc, "cause", None)
+    if isinstance(cause, BaseException):
+        return short_error(cause)
+    return re.sub(r"\x1b\[[0-9;]*m", "", short_error(exc))
 
 
 def _by_value(fn: Callable) -> Callable:
