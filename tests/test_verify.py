@@ -291,6 +291,24 @@ def test_distribution_draws_of_the_original_are_its_own_calls(tmp_path):
     assert len({float(o.outputs.arrays[0][0]) for o in outcomes if o.outputs}) == 100 - len(raised)
 
 
+def test_distributional_check_of_the_generated_form_still_catches_wrong_and_frozen_draws():
+    # The generated replacement declares its input_signature, and the distributional check then calls its
+    # concrete functions directly: a wrong spread and a draw frozen at trace time must still fail.
+    body = "def f(x):\n    return x.astype(np.float64) + np.random.normal(0.0, 2.0)\n"
+    head = ("@tf.function(input_signature=[tf.TensorSpec([None], tf.float32)], autograph=False)\n"
+            "def f_tf(x):\n")
+    good = head + "    return tf.cast(x, tf.float64) + 2.0 * tf.random.normal([], dtype=tf.float64)\n"
+    passed = verify_site(make_job(body, good, tout=("float64",), examples=4))
+    assert passed["status"] == "passed" and passed["comparison"] == "distributional", passed["message"]
+    wrong = verify_site(make_job(body, good.replace("2.0 *", "4.0 *"), tout=("float64",), examples=4))
+    assert wrong["status"] == "failed" and "spread" in wrong["message"], wrong["message"]
+    frozen = ("DRAWN = float(__import__('numpy').random.normal(0.0, 2.0))\n" + head
+              + "    tf.random.normal([])  # drawn, but the result does not use it\n"
+              + "    return tf.cast(x, tf.float64) + DRAWN\n")
+    verdict = verify_site(make_job(body, frozen, tout=("float64",), examples=4))
+    assert verdict["status"] == "failed" and "froze" in verdict["message"], verdict["message"]
+
+
 # --- comparison, in-process ---------------------------------------------------------------------------------
 
 def single(array, dtype=None) -> Outputs:
