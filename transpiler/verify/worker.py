@@ -23,6 +23,7 @@ limit, and restarts the server when it is gone.
 """
 from __future__ import annotations
 
+import gc
 import json
 import os
 import select
@@ -53,6 +54,11 @@ def serve() -> None:
     os.dup2(2, 1)                # the server's own chatter (TF's import messages) goes to its stderr
     sys.stdout = sys.stderr
     _preload()
+    # Everything loaded so far lives as long as the server: out of the collector's sight, a child's garbage
+    # collections neither walk TensorFlow's objects nor write to (and so copy) the pages they share with the
+    # server (a third of a typical site's time).
+    gc.collect()
+    gc.freeze()
     _reply(replies, {"ready": os.getpid()})
     for line in requests:
         if not line.strip():
