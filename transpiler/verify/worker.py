@@ -167,6 +167,7 @@ class VerifyWorker:
         self._home = ""          # the server's cwd (empty: nothing there shadows a module) and its stderr
         self._buffer = b""
         self._ready = False
+        self._site_pid: int | None = None   # the process checking a site, while one is
         self.started_servers = 0
         self.lock = threading.Lock()
 
@@ -193,25 +194,34 @@ class VerifyWorker:
                 self._expect("ready", time.monotonic() + STARTUP_TIMEOUT_S)
                 self._ready = True
             self._send({"workdir": workdir, "job": job.to_json()})
-            pid = self._expect("pid", time.monotonic() + 60.0)
-        except WorkerGone as gone:
+            self._site_pid = self._expect("pid", time.monotonic() + 60.0)
+        except (WorkerGone, TimeoutError) as gone:
             self._discard()
-            return make_verdict("error", f"the verification worker did not start: {gone}")
+            why = gone if isinstance(gone, WorkerGone) else "it did not answer in time"
+            return make_verdict("error", f"the verification worker did not start: {why}")
+        except BaseException:   # interrupted: what the server has answered is unknown
+            self._discard()
+            raise
+        settled = False   # the server's state is known: its answer about this site's process was read
         try:
             code = self._expect("exit", time.monotonic() + job.deadline_s)
+            settled = True
         except TimeoutError:
-            _kill_group(pid)
+            _kill_group(self._site_pid)
             try:
                 self._expect("exit", time.monotonic() + 30.0)
+                settled = True
             except (TimeoutError, WorkerGone):
-                self._discard()
+                pass
             stage = progress.last_stage(_read(os.path.join(workdir, STDERR_FILE)))
             return make_verdict("timeout", f"verification did not finish within the {job.deadline_s:g} s limit"
                                            + (f" (it was at: {stage})" if stage else ""))
         except WorkerGone as gone:
-            _kill_group(pid)
-            self._discard()
             return make_verdict("error", f"the verification worker ended while checking this site: {gone}")
+        finally:
+            if not settled:   # gone, stuck, or the caller was interrupted: the site's process and the server go
+                self._discard()
+            self._site_pid = None
         return _verdict_from(workdir, code)
 
     def close(self) -> None:
@@ -258,6 +268,9 @@ class VerifyWorker:
         return how + (f"; its stderr ends with:\n{tail}" if tail else "")
 
     def _discard(self) -> None:
+        if self._site_pid is not None:   # a site's check still running (the caller was interrupted)
+            _kill_group(self._site_pid)
+            self._site_pid = None
         proc, self._proc = self._proc, None
         if proc is not None:
             try:
