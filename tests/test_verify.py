@@ -257,6 +257,47 @@ def test_a_worker_that_is_gone_is_started_again():
     assert _servers_started() == servers + 1
 
 
+class _Interrupted(BaseException):
+    pass
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            return f.read().rsplit(")", 1)[1].split()[0] != "Z"   # a zombie has ended
+    except OSError:
+        return False
+
+
+@needs_worker
+def test_an_interrupted_caller_leaves_no_check_running():
+    import signal
+    import time
+
+    assert verify_site(make_job(DOUBLE, DOUBLE_TF, examples=5))["status"] == "passed"   # the worker is up
+    shared = verify_module._worker()
+    seen = {}
+
+    def interrupt(*_):
+        seen["site"], seen["server"] = shared._site_pid, shared._proc.pid
+        raise _Interrupted()
+    previous = signal.signal(signal.SIGALRM, interrupt)
+    signal.alarm(2)
+    try:
+        with pytest.raises(_Interrupted):
+            verify_site(make_job("import time\n\ndef f(x):\n    time.sleep(60)\n    return x\n", DOUBLE_TF))
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+    assert seen["site"] and seen["server"]
+    for _ in range(50):
+        if not _alive(seen["site"]) and not _alive(seen["server"]):
+            break
+        time.sleep(0.1)
+    assert not _alive(seen["site"]) and not _alive(seen["server"])
+    assert verify_site(make_job(DOUBLE, DOUBLE_TF, examples=5))["status"] == "passed"
+
+
 def test_without_the_worker_each_site_gets_a_fresh_process(monkeypatch):
     monkeypatch.setenv("PYFUNC2TF_VERIFY_WORKER", "0")
     assert verify_site(make_job(DOUBLE, DOUBLE_TF, examples=5))["status"] == "passed"
