@@ -47,7 +47,7 @@ def _worker() -> worker.VerifyWorker | None:
     if not worker.available():
         return None
     with _shared_lock:
-        if _shared is None:
+        if _shared is None or _shared.owner != os.getpid():   # none yet, or this is a fork of its owner
             _shared = worker.VerifyWorker(_runner_env(tempfile.gettempdir()))
             atexit.register(shutdown)
         return _shared
@@ -66,7 +66,7 @@ def shutdown() -> None:
     global _shared
     with _shared_lock:
         shared, _shared = _shared, None
-    if shared is not None:
+    if shared is not None and shared.owner == os.getpid():   # a fork's copy leaves its owner's worker alone
         with shared.lock:
             shared.close()
 

@@ -168,6 +168,7 @@ class VerifyWorker:
         self._buffer = b""
         self._ready = False
         self._site_pid: int | None = None   # the process checking a site, while one is
+        self.owner = os.getpid()            # a forked copy of the client must not talk to this server
         self.started_servers = 0
         self.lock = threading.Lock()
 
