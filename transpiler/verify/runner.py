@@ -63,7 +63,6 @@ def main() -> None:
     started = time.monotonic()
     import gc
     import tensorflow  # noqa: F401 - imported here once, to be frozen below (run_job imports it anyway)
-    gc.collect()
     gc.freeze()   # TF's objects live as long as this process: garbage collections need not walk them
     # Keep fd 1 for the verdict alone; anything else written to stdout (by Python or C code) goes to stderr.
     verdict_stream = os.fdopen(os.dup(1), "w")
