@@ -5,7 +5,7 @@ Importing this package registers every entry. `REGISTRY` maps canonical names to
 """
 from .registry import REGISTRY, UNSUPPORTED, OpEntry  # noqa: F401
 from .user_entries import load_project_ops, register_user_op, unregister_user_op  # noqa: F401
-from . import ufuncs, numpy_functions, shape_ops, reductions, linalg, ndarray_methods, builtins_math, sorting, nan_ops, random_ops, creation, shape_more, linalg_more, fft, ufunc_methods, selection, searching, statistics, unsupported  # noqa: F401,E402
+from . import ufuncs, numpy_functions, shape_ops, reductions, linalg, ndarray_methods, builtins_math, sorting, nan_ops, random_ops, creation, shape_more, linalg_more, fft, ufunc_methods, selection, searching, statistics, inplace, unsupported  # noqa: F401,E402
 from . import strings  # noqa: F401,E402  (str/bytes methods and re: what text.py/regex.py convert)
 
 

@@ -14,9 +14,10 @@ unsupported("produces Python objects of run-time size (lists), not arrays",
 unsupported("object arrays and Python callables per element have no TF equivalent",
             "numpy.vectorize", "numpy.frompyfunc", "numpy.apply_along_axis", "numpy.apply_over_axes",
             "numpy.piecewise")
-unsupported("mutates its argument in place; in-place mutation through calls is not converted yet",
-            "numpy.put", "numpy.place", "numpy.putmask", "numpy.copyto", "numpy.fill_diagonal",
-            "numpy.ndarray.fill", "numpy.ndarray.sort", "numpy.ndarray.resize")
+unsupported("mutates its argument in place; in-place mutation through calls is not converted yet (np.put and "
+            "np.fill_diagonal are)",
+            "numpy.place", "numpy.putmask", "numpy.copyto", "numpy.ndarray.fill", "numpy.ndarray.sort",
+            "numpy.ndarray.resize")
 unsupported("random draws whose sampler TF has no exact counterpart for (opmap/random_ops.py lowers the rest)",
             "numpy.random.hypergeometric", "numpy.random.multivariate_normal", "numpy.random.dirichlet",
             "numpy.random.multinomial", "numpy.random.zipf", "numpy.random.vonmises", "numpy.random.wald",

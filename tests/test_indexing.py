@@ -236,3 +236,88 @@ def test_writes_into_arrays_with_no_elements():
         return y
     agree(f, "float32[None,None], int64[None]", (np.zeros((0, 2), np.float32), I()),
           (np.zeros((2, 0), np.float32), I(1, 0)), (np.zeros((0, 2), np.float32), I(0)), (X34[:, :2], I(2)))
+
+
+# -- np.put, np.fill_diagonal -------------------------------------------------------------------------------
+
+def test_put_writes_flat_positions_in_place():
+    def f(x, ind, v):
+        y = x.copy()
+        np.put(y, ind, v)               # repeated positions: the last write wins; v repeats cyclically
+        return y
+    sig = "float32[None,None], int64[None], float32[None]"
+    agree(f, sig, (X34, I(0, 5, 11, 5), F(1, 2, 3, 4)), (X34, I(-1, -12, 3), F(7, 8)), (X34, I(1, 2), F()),
+          (X34, I(12), F(1)), (X34, I(-13), F(1)), (X34, I(12), F()), (X34, I(), F(1)),
+          (np.zeros((0, 3), np.float32), I(0), F()), (np.zeros((0, 3), np.float32), I(), F(1)))
+
+    def modes(x, ind):
+        a = np.zeros(5, np.int32)
+        np.put(a, ind, x, mode="clip")
+        b = x.copy()
+        np.put(b, ind, 7, mode="wrap")
+        return a * 100 + b
+    agree(modes, "int32[None], int32[None,None]", (np.arange(5, dtype=np.int32), I([-9, 2], [3, 9])),
+          (np.arange(5, dtype=np.int32), np.zeros((0, 2), np.int64)), (np.zeros(0, np.int32), I([1])))
+
+    def positional_scalar(x, t):
+        np.put(x, t, [2.5, 9.0])
+        return x
+    agree(positional_scalar, "float64[None], int32[]", (np.zeros(3), 1), (np.zeros(3), -3), (np.zeros(3), 3))
+
+
+def test_put_refusals():
+    def view(x):
+        np.put(x[1:], [0], 1.0)
+        return x
+    refused(view, "float32[None]", "P230", "argument is a name")
+
+    def alias(x):
+        y = x
+        np.put(y, [0], 1.0)
+        return x
+    refused(alias, "float32[None]", "P231", "shares its buffer")
+
+    def mode(x):
+        np.put(x, [0], 1.0, mode="nearest")
+        return x
+    refused(mode, "float32[None]", "P301", "mode must be")
+
+    def overflow(x):
+        np.put(x, [0], [300])
+        return x
+    refused(overflow, "int8[None]", "P301", "cannot be stored as int8")
+
+    def float_indices(x):
+        np.put(x, x, 1.0)
+        return x
+    refused(float_indices, "float32[None]", "P202", "float32 indices")
+
+
+def test_fill_diagonal():
+    def f(x, v):
+        y = x.copy()
+        np.fill_diagonal(y, v)
+        return y
+    def wrapped(x, v):
+        np.fill_diagonal(x, v, wrap=True)
+        return x
+    tall = np.arange(15, dtype=np.float32).reshape(5, 3)
+    for g in (f, wrapped):
+        agree(g, "float32[None,None], float32[None]", (tall, F(1, 2)), (tall.T, F(7)), (X34, F()),
+              (np.zeros((0, 3), np.float32), F(1)), (np.zeros((3, 0), np.float32), F(1)), (X34, F(1, 2, 3, 4, 5)))
+    cube = np.arange(27, dtype=np.int64).reshape(3, 3, 3)
+    agree(f, "int64[None,None,None], int64[None]", (cube, I(-1, -2)), (np.zeros((2, 3, 3), np.int64), I(1)))
+    agree(f, "int64[3,3,3], float32[]", (cube, np.float32(2.7)))
+
+    def constant():
+        a = np.zeros((3, 4), np.int32)
+        np.fill_diagonal(a, [5, 6])
+        return a
+    native = convert(constant, signature="", verify=False)
+    np.testing.assert_array_equal(native().numpy(), constant())
+
+    def unequal(x):
+        np.fill_diagonal(x, 1)
+        return x
+    refused(unequal, "float32[2,3,3]", "P301", "equal length")
+    refused(unequal, "float32[None]", "P301", "at least 2-d")

@@ -95,8 +95,12 @@ def _value_for(ctx, v, dtype: str, node) -> Tensor:
     return Tensor(code.tensor_expr(v, dtype), dtype, code.shape_of(v))
 
 
-def setitem(ctx, name: str, index, value, node) -> None:
+def writable(ctx, name: str, node) -> Tensor:
+    """The array a local name holds, for a write through that name (refused when another name shares it)."""
     base = ctx.lookup(name)
+    if base is None:
+        raise Refusal("P230", f"`{name}` is not a local array: writing into a module-level value changes global "
+                              "state", node)
     if isinstance(base, Static) and base.is_array:
         base = Tensor(code.tensor_expr(base), np.asarray(base.value).dtype.name, np.shape(base.value),
                       ident=new_ident())
@@ -105,6 +109,29 @@ def setitem(ctx, name: str, index, value, node) -> None:
     if base.eager:
         raise Refusal("P204", "EagerTensors are immutable: the original raises", node)
     _check_unaliased(ctx, name, base, node)
+    return base
+
+
+def write_back(ctx, name: str, base: Tensor, new: str) -> None:
+    """`name` now holds `new`, an array of base's shape and dtype, in the same buffer (aliases were refused)."""
+    local = ctx.local_name(name)
+    ctx.emit(f"{local} = {new}")
+    same_shape(ctx, local, base.expr)
+    ctx.assign(name, base.with_(expr=local))
+
+
+def inplace_target(ctx, call: gast.Call, position: int, keyword: str, fname: str) -> tuple[str, Tensor]:
+    """The name an in-place NumPy call writes through (`np.put(a, ...)`) and the array it holds."""
+    arg = call.args[position] if len(call.args) > position else \
+        next((k.value for k in call.keywords if k.arg == keyword), None)
+    if not isinstance(arg, gast.Name):
+        raise Refusal("P230", f"{fname} writes into its argument in place: converted when the argument is a name "
+                              "(not a view or a temporary)", call)
+    return arg.id, writable(ctx, arg.id, call)
+
+
+def setitem(ctx, name: str, index, value, node) -> None:
+    base = writable(ctx, name, node)
     val = _value_for(ctx, value, base.dtype, node)
     comps = [c if not isinstance(c, Seq) else _seq_to_array(c, node) for c in components(index)]
     comps = expand_ellipsis(comps, base.rank, node)
@@ -112,10 +139,7 @@ def setitem(ctx, name: str, index, value, node) -> None:
     new = _masked_write(ctx, base, comps, val, node) or _whole_write(ctx, base, comps, val, node) or \
         _point_write(ctx, base, comps, val, node) or _advanced_write(ctx, base, comps, val, node) or \
         _scatter_write(ctx, base, comps, val, node)
-    local = ctx.local_name(name)
-    ctx.emit(f"{local} = {new}")
-    same_shape(ctx, local, base.expr)
-    ctx.assign(name, base.with_(expr=local))
+    write_back(ctx, name, base, new)
 
 
 def _full(c) -> bool:
@@ -189,7 +213,7 @@ def _point_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
         update = f"tf.reshape({val.expr}, [1])"
     else:
         update = f"tf.broadcast_to({val.expr}, tf.shape({src})[{k}:])[tf.newaxis]"
-    return _untransposed(_scatter(ctx, base, src, where, update), perm)
+    return _untransposed(scatter(ctx, base, src, where, update), perm)
 
 
 def _advanced_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
@@ -224,12 +248,12 @@ def _advanced_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
     if val.rank:
         # an index array may repeat a position with different values: NumPy keeps the last write, a TF scatter
         # does not promise which (x[i] += v is x[i] = x[i] + v too)
-        last = _last_writes(ctx, flat, f"tf.shape({src}, out_type=tf.int64)[:{k}]")
+        last = last_writes(ctx, flat, f"tf.shape({src}, out_type=tf.int64)[:{k}]")
         flat, flat_values = f"tf.gather({flat}, {last})", f"tf.gather({flat_values}, {last})"
-    return _untransposed(_scatter(ctx, base, src, flat, flat_values), perm)
+    return _untransposed(scatter(ctx, base, src, flat, flat_values), perm)
 
 
-def _scatter(ctx, base: Tensor, src: str, where: str, updates: str) -> str:
+def scatter(ctx, base: Tensor, src: str, where: str, updates: str) -> str:
     """tf.tensor_scatter_nd_update, which raises for an array of no elements even where NumPy's write addresses
     nothing (`x[:, 1] = 0` with no rows): there no update is passed."""
     if all(d is not None and d > 0 for d in base.shape):
@@ -239,7 +263,7 @@ def _scatter(ctx, base: Tensor, src: str, where: str, updates: str) -> str:
     return f"tf.tensor_scatter_nd_update({src}, {where}[:{rows}], {updates}[:{rows}])"
 
 
-def _last_writes(ctx, flat: str, dims: str) -> str:
+def last_writes(ctx, flat: str, dims: str) -> str:
     """The rows of `flat` (coordinates, one row per write) that are each position's last write."""
     linear = ctx.bind(f"tf.reduce_sum({flat} * tf.math.cumprod({dims}, exclusive=True, reverse=True), axis=1)",
                       "linear")
@@ -284,11 +308,11 @@ def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
     vals = f"tf.broadcast_to({val.expr}, tf.shape({sel})[:-1])"
     if not advanced or val.rank == 0:
         # each position gets one value (basic indices never repeat; a scalar is the same on every repeat)
-        return _scatter(ctx, base, base.expr, f"tf.reshape({sel}, [-1, {rank}])", f"tf.reshape({vals}, [-1])")
+        return scatter(ctx, base, base.expr, f"tf.reshape({sel}, [-1, {rank}])", f"tf.reshape({vals}, [-1])")
     # an index array may repeat a position with different values: NumPy keeps the last write
     flat = ctx.bind(f"tf.reshape({sel}, [-1, {rank}])", "where")
-    last = _last_writes(ctx, flat, f"tf.shape({base.expr}, out_type=tf.int64)")
-    return _scatter(ctx, base, base.expr, f"tf.gather({flat}, {last})", f"tf.gather(tf.reshape({vals}, [-1]), {last})")
+    last = last_writes(ctx, flat, f"tf.shape({base.expr}, out_type=tf.int64)")
+    return scatter(ctx, base, base.expr, f"tf.gather({flat}, {last})", f"tf.gather(tf.reshape({vals}, [-1]), {last})")
 
 
 def augmented(ctx, stmt: gast.AugAssign) -> None:

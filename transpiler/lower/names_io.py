@@ -19,7 +19,7 @@ def side_effect_reason(ctx, call: gast.Call) -> str | None:
     q = ctx.module.imports.qualify(func)
     if q and (q.startswith("numpy.random") or q.startswith("random.")) or _random_generator_method(ctx, func):
         return None  # the op table lowers draws, seeds and in-place shuffles (opmap/random_ops.py), or refuses
-    if isinstance(func, gast.Attribute) and func.attr in _MUTATING_METHODS:
+    if isinstance(func, gast.Attribute) and func.attr in _MUTATING_METHODS and not (q and q.startswith("numpy.")):
         return (f"`.{func.attr}(...)` mutates an object in place; in-place mutation through method calls is "
                 "not converted yet")
     if q and q.startswith(("logging", "os.", "sys.", "shutil", "subprocess")):
