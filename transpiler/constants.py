@@ -148,6 +148,8 @@ class ConstantEvaluator:
             return self.eval(node.value, local)[self.eval(node.slice, local)]
         if isinstance(node, gast.Slice):
             return slice(*(None if p is None else self.eval(p, local) for p in (node.lower, node.upper, node.step)))
+        if isinstance(node, gast.Set):
+            return {self.eval(e, local) for e in node.elts}
         if isinstance(node, gast.Dict):
             return {self.eval(k, local): self.eval(v, local) for k, v in zip(node.keys, node.values)}
         if isinstance(node, (gast.ListComp, gast.SetComp, gast.DictComp, gast.GeneratorExp)):

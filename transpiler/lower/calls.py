@@ -67,6 +67,10 @@ def call_value(ctx, callee, args, kwargs, node):
         if isinstance(receiver, Static) and is_static(Seq(tuple(args))) and all(is_static(v) for v in kwargs.values()):
             return _fold(getattr(receiver.value, method), args, kwargs, node, f".{method}()")
         key = f"numpy.ndarray.{method}"
+        if isinstance(receiver, Static) and isinstance(receiver.value, dict) and method == "get" and \
+                not text.involved(*args, *kwargs.values()) and 1 <= len(args) <= 2 and not kwargs:
+            from .const_tables import lookup        # a run-time number as the key
+            return lookup(ctx, receiver, args[0], args[1] if len(args) == 2 else Static(None), node, "default")
         if isinstance(receiver, Static) and (isinstance(receiver.value, (str, bytes, dict)) or
                                              text.involved(*args, *kwargs.values())):
             return text.static_method(ctx, receiver, method, args, kwargs, node)

@@ -199,8 +199,38 @@ def _compare(ctx, node: gast.Compare):
         if is_static(left) and is_static(right):
             inside = static_value(left) in static_value(right)
             return Static(inside if isinstance(op, gast.In) else not inside)
+        from .const_tables import contains
+        inside = contains(ctx, left, right, node)      # a run-time number in a constant set, dict or list
+        if isinstance(inside, Static):
+            return Static(inside.value == isinstance(op, gast.In))
+        if inside is not None:
+            return inside if isinstance(op, gast.In) else \
+                Tensor(f"tf.math.logical_not({inside.expr})", "bool", (), weak=True)
         raise Refusal("P210", "`in` on run-time values is not supported yet", node)
     return operators.apply_operator(ctx, operators.COMPARE_UFUNC[type(op)], [left, right], node)
+
+
+def _dict(ctx, node: gast.Dict):
+    """A dict or set display of constants: a constant (read like a module-level one)."""
+    if any(k is None for k in node.keys):
+        raise Refusal("P210", "`**` in a dict display is not supported", node)
+    keys, values = [lower_expr(ctx, k) for k in node.keys], [lower_expr(ctx, v) for v in node.values]
+    if not all(is_static(v) for v in keys + values):
+        raise Refusal("P210", "a dict of run-time values is not supported yet", node)
+    try:
+        return Static({static_value(k): static_value(v) for k, v in zip(keys, values)})
+    except TypeError as e:
+        raise Refusal("P301", f"a dict key is unhashable ({e}): Python raises", node)
+
+
+def _set(ctx, node: gast.Set):
+    items = [lower_expr(ctx, e) for e in node.elts]
+    if not all(is_static(v) for v in items):
+        raise Refusal("P210", "a set of run-time values is not supported yet", node)
+    try:
+        return Static({static_value(v) for v in items})
+    except TypeError as e:
+        raise Refusal("P301", f"a set item is unhashable ({e}): Python raises", node)
 
 
 def _chain(values, ops, node):
@@ -258,4 +288,6 @@ _HANDLERS = {
     gast.Subscript: lambda ctx, n: indexing.lower_subscript(ctx, n),
     gast.ListComp: lambda ctx, n: unroll.lower_comprehension(ctx, n),
     gast.JoinedStr: lambda ctx, n: text.joined_str(ctx, n),
+    gast.Dict: _dict,
+    gast.Set: _set,
 }

@@ -47,6 +47,9 @@ def index_value(ctx, base, index, node):
     if is_static(base) and is_static(index):
         from .operators import fold
         return fold(lambda b, i: b[i], [base, index], node)
+    if isinstance(base, Static) and isinstance(base.value, dict):
+        from .const_tables import lookup           # a run-time number as the key
+        return lookup(ctx, base, index, None, node, missing="raise")
     if isinstance(base, Seq):
         if isinstance(index, Static) and isinstance(index.value, int):
             try:
