@@ -321,3 +321,16 @@ def test_fill_diagonal():
         return x
     refused(unequal, "float32[2,3,3]", "P301", "equal length")
     refused(unequal, "float32[None]", "P301", "at least 2-d")
+
+
+def test_writes_through_partial_slices():
+    def f(x, t, k, v):
+        y = x.copy()
+        y[t, :k] = v[:k]                  # a run-time bound: the grid covers only the written region
+        y[::-2, t] += 1
+        y[1:, -1:] = -v[0]
+        y[t, k:, None] = 3
+        return y
+    sig = "float32[None,None], int64[], int64[], float32[None]"
+    agree(f, sig, (X34, 0, 2, F(1, 2, 3, 4)), (X34, -1, 4, F(1, 2, 3, 4)), (X34, 2, -1, F(1, 2, 3, 4)),
+          (X34, 3, 1, F(1, 2, 3, 4)), (X34, 1, 0, F(5)), (np.zeros((0, 4), np.float32), 0, 1, F(1)))

@@ -16,7 +16,7 @@ from ..diagnostics import Refusal
 from . import code
 from .context import new_ident
 from .dtypes import can_cast
-from .indexing import (SliceV, _checked_scalar, _seq_to_array, advanced_coords, components, expand_ellipsis,
+from .indexing import (SliceV, _checked_scalar, _render, _seq_to_array, advanced_coords, components, expand_ellipsis,
                        index_tensor, is_basic, is_int_scalar, lower_index_expr, same_shape)
 from .shapes import broadcast
 from .values import Seq, Static, Tensor, is_static, static_value, to_value
@@ -298,11 +298,36 @@ def _scatter_write(ctx, base: Tensor, comps, val: Tensor, node) -> str:
     """Any other index: select the coordinates the index addresses, then scatter the values there."""
     advanced = [c for c in comps if not is_basic(c)]
     rank = base.rank
-    grid = ctx.bind("tf.stack(tf.meshgrid(" + ", ".join(
-        f"tf.range(tf.shape({base.expr}, out_type=tf.int64)[{i}])" for i in range(rank)) +
-        ", indexing='ij'), axis=-1)", "coords")
-    coords = Tensor(grid, "int64", base.shape + (rank,))
-    selected = index_tensor(ctx, coords, Seq(tuple(comps) + (Static(slice(None)),), "tuple"), node)
+    # the coordinates of the region the slices and integers leave (the slices applied to each axis's range, an
+    # integer checked and kept as a length-1 range), indexed by the rest: a grid of what is written, not of
+    # the whole array
+    ranges, rest, dims, axis = [], [], [], 0
+    for c in comps:
+        if isinstance(c, Static) and c.value is None:
+            rest.append(c)
+            continue
+        width = c.rank if isinstance(c, Tensor) and c.dtype == "bool" else \
+            (np.ndim(c.value) if isinstance(c, Static) and np.asarray(c.value).dtype == bool else 1)
+        for a in range(axis, axis + max(width, 1)):
+            full = f"tf.range(tf.shape({base.expr}, out_type=tf.int64)[{a}])"
+            d = base.shape[a]
+            if isinstance(c, SliceV) or isinstance(c, Static) and isinstance(c.value, slice) and not _full(c):
+                ranges.append(f"{full}[{_render(c)}]")
+                dims.append(len(range(*c.value.indices(d))) if d is not None and isinstance(c, Static) else None)
+                rest.append(Static(slice(None)))
+            elif is_int_scalar(c) and not advanced:
+                ranges.append(f"tf.reshape({_checked_scalar(ctx, base, a, c, node).expr}, [1])")
+                dims.append(1)
+                rest.append(Static(0))
+            else:
+                ranges.append(full)
+                dims.append(d)
+                if a == axis:
+                    rest.append(c)
+        axis += max(width, 1)
+    grid = ctx.bind(f"tf.stack(tf.meshgrid({', '.join(ranges)}, indexing='ij'), axis=-1)", "coords")
+    coords = Tensor(grid, "int64", tuple(dims) + (rank,))
+    selected = index_tensor(ctx, coords, Seq(tuple(rest) + (Static(slice(None)),), "tuple"), node)
     sel = ctx.bind(selected.expr, "where")
     val = _fit_value(ctx, val, selected.rank - 1, node)
     vals = f"tf.broadcast_to({val.expr}, tf.shape({sel})[:-1])"
