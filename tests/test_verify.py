@@ -429,3 +429,16 @@ def test_subnormal_difference_is_out_of_scope_and_said():
         "@tf.function\ndef f_tf(x):\n    return tf.math.pow(x, 0.5)\n"))
     assert verdict["status"] == "passed", verdict["message"]
     assert any("subnormal" in a for a in verdict["assumptions"])
+
+
+def test_a_changed_import_path_restarts_the_worker_so_that_sites_see_it(tmp_path, monkeypatch):
+    # a fresh process per site would see the caller's current PYTHONPATH: the shared worker must too
+    import os
+    from transpiler import verify
+    first = verify._worker()
+    if first is None:
+        pytest.skip("no verification worker on this platform")
+    monkeypatch.setenv("PYTHONPATH", os.pathsep.join([str(tmp_path), os.environ.get("PYTHONPATH", "")]))
+    second = verify._worker()
+    assert second is not first and str(tmp_path) in second.env["PYTHONPATH"]
+    assert verify._worker() is second

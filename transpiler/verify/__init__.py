@@ -46,9 +46,17 @@ def _worker() -> worker.VerifyWorker | None:
     global _shared
     if not worker.available():
         return None
+    env = _runner_env(tempfile.gettempdir())
     with _shared_lock:
+        if _shared is not None and _shared.owner == os.getpid() and \
+                _shared.env.get("PYTHONPATH") != env.get("PYTHONPATH"):
+            # the caller's import path changed (a notebook, a test): a fresh process per site would see the new
+            # one, so the worker that imports the sites' modules is started again with it
+            with _shared.lock:
+                _shared.close()
+            _shared = None
         if _shared is None or _shared.owner != os.getpid():   # none yet, or this is a fork of its owner
-            _shared = worker.VerifyWorker(_runner_env(tempfile.gettempdir()))
+            _shared = worker.VerifyWorker(env)
             atexit.register(shutdown)
         return _shared
 

@@ -172,6 +172,11 @@ class VerifyWorker:
         self.started_servers = 0
         self.lock = threading.Lock()
 
+    @property
+    def env(self) -> dict:
+        """The environment the server is (or will be) started with."""
+        return self._env
+
     def start(self) -> None:
         """Start the server unless one is running; returns at once (the imports go on in the background)."""
         if self._proc is not None and self._proc.poll() is None:
