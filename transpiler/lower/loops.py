@@ -257,10 +257,11 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None
     return done
 
 
-def returns_as_breaks(ctx, stmt, body: list) -> list:
-    """(body, statements after the loop). A loop body with `return v` in it: each becomes `<returned> = v; <did return> = True; break`, and the
-    statement after the loop (ctx.after_loop, lowered by statements.lower_body) returns `<returned>` if the
-    flag is set. The returned value is carried by the loop from zeros of its type (never read unless set)."""
+def returns_as_breaks(ctx, stmt, body: list) -> tuple[list, list]:
+    """(body, statements after the loop). Each `return v` in the body becomes `<returned> = v;
+    <did return> = True; break`, and the statement after the loop (set as ctx.after_loop, lowered by
+    statements.lower_body) returns `<returned>` if the flag is set. The returned value is carried by the loop
+    from zeros of its type (never read unless set)."""
     own = [n for s in body for n in _own_nodes(s) if isinstance(n, gast.Return)]
     every = [n for s in body for n in _own_nodes(s, into_loops=True) if isinstance(n, gast.Return)]
     for node in every:
@@ -368,16 +369,14 @@ def _emit(ctx, stmt, flags, before, carried, holders, params, body_block, test_b
             per_iteration = body_block.values[k]
             values[k] = after_loop(ctx, k, r, outputs[count_key(k)], holders[k], sizes[k],
                                    per_iteration.exact and not breaks)
-            del values[count_key(k)]
         elif k in lists:                                      # a list of an outer loop: appended to here
             inner = body_block.values[k].appends
             values[k] = holders[k].with_(expr=r, appends=carried[k].appends if inner == 0 else None,
                                          exact=inner == 0 and carried[k].exact)
-        elif k not in values or not k.startswith("<count "):
+        else:
             values[k] = holders[k].with_(expr=r)
-    for k, r in outputs.items():
-        if k.startswith("<count ") and k in values:
-            values[k] = holders[k].with_(expr=r)
+    for k in sizes:                                           # a stacked list's item count is done with
+        del values[count_key(k)]
     for k in list(values):
         if k.startswith(("<break", "<continue", "<counter")) and k not in before:
             del values[k]

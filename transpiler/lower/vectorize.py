@@ -24,7 +24,6 @@ import itertools
 import gast
 
 from ..diagnostics import Refusal
-from . import code
 from .values import Static, Tensor
 
 _ids = itertools.count(1)
@@ -71,7 +70,8 @@ def _vectorize(ctx, var: str, iterable, elt) -> Tensor:
     if not (isinstance(start, Static) and type(start.value) is int and step > 0) or \
             any(kind == "name" for kind, _ in uses):
         raise _Fallback
-    stop_t = _int64(stop)
+    from .loops import _int_scalar
+    stop_t = _int_scalar(ctx, stop, iterable).expr     # an integer scalar as int64, or a Refusal: the loop
     index = ctx.bind(f"tf.range({start.value}, {stop_t}, {step}, dtype=tf.int64)", "starts")
     count = ctx.bind(f"tf.shape({index}, out_type=tf.int64)[0]", "n_items")
     last = ctx.bind(_plus(f"tf.math.maximum({count} - 1, 0) * {step}" if step != 1 else
@@ -252,10 +252,3 @@ def _array(v) -> Tensor:
         raise _Fallback
     return v
 
-
-def _int64(v) -> str:
-    if isinstance(v, Static) and type(v.value) is int:
-        return code.constant(v.value, "int64")
-    if isinstance(v, Tensor) and v.rank == 0 and v.dtype.startswith(("int", "uint")):
-        return code.cast(v.expr, v.dtype, "int64")
-    raise _Fallback
