@@ -9,7 +9,7 @@ import numpy as np
 from typer.testing import CliRunner
 
 from cli import app
-from transpiler import batch
+from transpiler import batch, files
 
 runner = CliRunner()
 
@@ -200,13 +200,13 @@ def test_both_files_or_neither_a_definition_module_that_cannot_be_written(tmp_pa
                        "nets/local.py": NETWORK.replace("from layer_utils.snippets import generate_anchors_pre\n",
                                                         "import numpy as np\n\n\ndef own(x):\n    return x * 2\n")
                        .replace("numpy_function(generate_anchors_pre", "numpy_function(own")})
-    real_mkstemp = batch.tempfile.mkstemp
+    real_mkstemp = files.tempfile.mkstemp
 
     def mkstemp(*args, dir=None, **kwargs):    # the folder refuses new files (as root, modes do not)
         if str(dir).endswith("layer_utils"):
             raise PermissionError(13, "Permission denied")
         return real_mkstemp(*args, dir=dir, **kwargs)
-    monkeypatch.setattr(batch.tempfile, "mkstemp", mkstemp)
+    monkeypatch.setattr(files.tempfile, "mkstemp", mkstemp)
     before = hashes(tmp_path)
     result = runner.invoke(app, ["convert", str(tmp_path), "--write", "--no-verify", "--jobs", "1", *SIG,
                                  "--signature", "own=float32[None]"])

@@ -11,11 +11,8 @@ replacement its module did not get.
 """
 from __future__ import annotations
 
-import hashlib
 import os
-import stat
 import sys
-import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -23,7 +20,7 @@ from multiprocessing import get_context
 from pathlib import Path
 
 from .diagnostics import Diagnostic
-from .files import SourceFile, SourceFileError, _fsync_directory, read_source
+from .files import SourceFile, SourceFileError, _fsync_directory, read_source, stage_write, unlink_quietly
 from .results import FileResult
 from .walk import WalkEntry, prefilter
 
@@ -216,7 +213,7 @@ def _write_together(group: list[Outcome], wrote) -> None:
             staged.append(_stage(outcome))
     except SourceFileError as e:
         for tmp_name, _ in staged:
-            _unlink(tmp_name)
+            unlink_quietly(tmp_name)
         others = "" if len(group) == 1 else (
             "; nothing of the files tied to it by cross-module replacements ("
             + ", ".join(sorted(o.result.path for o in group)) + ") was written")
@@ -227,7 +224,7 @@ def _write_together(group: list[Outcome], wrote) -> None:
         try:
             os.replace(tmp_name, target)
         except OSError as e:
-            _unlink(tmp_name)
+            unlink_quietly(tmp_name)
             outcome.result.error = Diagnostic(CANNOT_WRITE, f"{outcome.result.path}: cannot write: "
                                                             f"{e.strerror or e}", file=outcome.result.path)
             continue
@@ -237,38 +234,6 @@ def _write_together(group: list[Outcome], wrote) -> None:
 
 
 def _stage(outcome: Outcome) -> tuple[str, Path]:
-    like, path = outcome.source, outcome.result.path
-    target = Path(os.path.realpath(like.path))
-    data = like.encode(outcome.new_bytes_text)
-    try:
-        current = target.read_bytes()
-        mode = stat.S_IMODE(target.stat().st_mode)
-    except OSError as e:
-        raise SourceFileError(f"{path}: cannot read before writing: {e.strerror or e}") from None
-    if hashlib.sha256(current).hexdigest() != like.digest:
-        raise SourceFileError(f"{path}: the file changed on disk while it was being converted; not written")
-    # the OS decides, as for any editor's save: a user who may write the file (its owner with the mode, or root
-    # whatever the mode: a corpus copied read-only) gets it written, with its mode kept
-    if not os.access(target, os.W_OK):
-        raise SourceFileError(f"{path}: the file is read-only for this user (mode {mode:o}); not written")
-    try:
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pyfunc2tf.tmp", dir=target.parent)
-    except OSError as e:
-        raise SourceFileError(f"{path}: cannot write beside it: {e.strerror or e}") from None
-    try:
-        with os.fdopen(fd, "wb") as tmp:
-            tmp.write(data)
-            tmp.flush()
-            os.fsync(tmp.fileno())
-        os.chmod(tmp_name, mode)
-    except OSError as e:
-        _unlink(tmp_name)
-        raise SourceFileError(f"{path}: cannot write: {e.strerror or e}") from None
-    return tmp_name, target
-
-
-def _unlink(name: str) -> None:
-    try:
-        os.unlink(name)
-    except FileNotFoundError:
-        pass
+    like = outcome.source
+    return stage_write(outcome.result.path, Path(os.path.realpath(like.path)), like,
+                       like.encode(outcome.new_bytes_text))

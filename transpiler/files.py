@@ -49,37 +49,57 @@ def read_source(path: str | os.PathLike) -> SourceFile:
 
 
 def atomic_write(path: str | os.PathLike, text: str, like: SourceFile) -> None:
-    """Replace the file's content with `text`, encoded as `like` was, all at once or not at all.
+    """Replace the file's content with `text`, encoded as `like` was, all at once or not at all (stage_write,
+    then a rename). A symlink is followed, so the link stays a link."""
+    tmp_name, target = stage_write(path, Path(os.path.realpath(path)), like, like.encode(text))
+    try:
+        os.replace(tmp_name, target)
+    except OSError as e:
+        unlink_quietly(tmp_name)
+        raise SourceFileError(f"{path}: cannot write: {e.strerror or e}") from None
+    _fsync_directory(target.parent)
 
-    The bytes go to a temporary file in the same directory (so os.replace is a rename on one file system),
-    are fsync'ed, take the original's permission bits, then replace it. A symlink is followed, so the
-    link stays a link. If the file changed on disk since `like` was read, nothing is written."""
-    target = Path(os.path.realpath(path))
-    data = like.encode(text)
+
+def stage_write(shown, target: Path, like, data: bytes) -> tuple[str, Path]:
+    """Write `data` to a temporary file beside `target`, ready to replace it: (temporary name, target).
+
+    The bytes are fsync'ed and take the original's permission bits; the temporary file is in the same
+    directory, so os.replace is a rename on one file system. Nothing is staged if the file changed on disk
+    since `like` was read (its sha256), or if this user may not write it."""
     try:
         current = target.read_bytes()
+        mode = stat.S_IMODE(target.stat().st_mode)
     except OSError as e:
-        raise SourceFileError(f"{path}: cannot read before writing: {e.strerror or e}") from None
+        raise SourceFileError(f"{shown}: cannot read before writing: {e.strerror or e}") from None
     if hashlib.sha256(current).hexdigest() != like.digest:
-        raise SourceFileError(f"{path}: the file changed on disk while it was being converted; not written")
-    mode = stat.S_IMODE(target.stat().st_mode)
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pyfunc2tf.tmp", dir=target.parent)
+        raise SourceFileError(f"{shown}: the file changed on disk while it was being converted; not written")
+    # the OS decides, as for any editor's save: a user who may write the file (its owner with the mode, or root
+    # whatever the mode: a corpus copied read-only) gets it written, with its mode kept
+    if not os.access(target, os.W_OK):
+        raise SourceFileError(f"{shown}: the file is read-only for this user (mode {mode:o}); not written")
+    try:
+        fd, tmp_name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".pyfunc2tf.tmp", dir=target.parent)
+    except OSError as e:
+        raise SourceFileError(f"{shown}: cannot write beside it: {e.strerror or e}") from None
     try:
         with os.fdopen(fd, "wb") as tmp:
             tmp.write(data)
             tmp.flush()
             os.fsync(tmp.fileno())
         os.chmod(tmp_name, mode)
-        os.replace(tmp_name, target)
     except BaseException as e:
-        try:
-            os.unlink(tmp_name)
-        except FileNotFoundError:
-            pass
+        unlink_quietly(tmp_name)
         if isinstance(e, OSError):
-            raise SourceFileError(f"{path}: cannot write: {e.strerror or e}") from None
+            raise SourceFileError(f"{shown}: cannot write: {e.strerror or e}") from None
         raise
-    _fsync_directory(target.parent)
+    return tmp_name, target
+
+
+def unlink_quietly(name: str) -> None:
+    try:
+        os.unlink(name)
+    except FileNotFoundError:
+        pass
 
 
 def _fsync_directory(directory: Path) -> None:
