@@ -2,12 +2,8 @@
 converted and compared with the original Python on keys that are found, missing (KeyError where Python raises),
 of other dtypes than the stored keys, and negative zero / NaN."""
 import numpy as np
-import pytest
-import tensorflow as tf
 
-from transpiler import convert
-from transpiler.signature import parse_signature
-from conversion_checks import refused
+from conversion_checks import agree as _agree, refused
 
 SCALE = {0: 1.5, 3: 2.0, -2: 0.25, 7: -1.0}
 COUNTS = {1: 10, 2.5: 20, True: 30}      # True is the key 1: {1: 30, 2.5: 20}
@@ -17,29 +13,7 @@ FROZEN = frozenset({0.5, -3})
 
 
 def agree(fn, signature, *inputs_list):
-    native = convert(fn, signature=signature, verify=False)
-    specs = parse_signature(signature)
-    for inputs in inputs_list:
-        inputs = tuple(np.asarray(i).astype(s.dtype) for i, s in
-                       zip(inputs if isinstance(inputs, tuple) else (inputs,), specs))
-        try:
-            expected = fn(*[i[()] if i.ndim == 0 else i for i in inputs])
-        except KeyError as e:
-            expected = e
-        for eager in (False, True):
-            tf.config.run_functions_eagerly(eager)
-            try:
-                if isinstance(expected, Exception):
-                    with pytest.raises(tf.errors.InvalidArgumentError):
-                        native(*[tf.constant(i) for i in inputs])
-                    continue
-                got = native(*[tf.constant(i) for i in inputs]).numpy()
-            finally:
-                tf.config.run_functions_eagerly(False)
-            want = np.asarray(expected)
-            assert got.dtype == want.dtype and got.shape == want.shape, (inputs, eager, want, got)
-            np.testing.assert_array_equal(got, want, err_msg=f"{inputs} eager={eager}")
-    return native
+    return _agree(fn, signature, *inputs_list, raises=KeyError, scalar_args=True)
 
 
 def test_module_dict_lookup_and_get():

@@ -4,39 +4,15 @@ Each conversion runs against NumPy itself on several inputs, traced (unknown dim
 says None) and eagerly; where NumPy raises, the converted function must raise too.
 """
 import numpy as np
-import pytest
 import tensorflow as tf
 
 from transpiler import convert
-from transpiler.signature import parse_signature
-from conversion_checks import refused
+from conversion_checks import agree as _agree, refused
 
 
 def agree(fn, signature, *inputs_list):
-    """Convert `fn` for `signature`; on each input tuple it gives NumPy's dtype, shape and values, or raises
-    where NumPy raises."""
-    native = convert(fn, signature=signature, verify=False)
-    specs = parse_signature(signature)
-    for inputs in inputs_list:
-        inputs = tuple(np.asarray(i).astype(s.dtype) for i, s in
-                       zip(inputs if isinstance(inputs, tuple) else (inputs,), specs))
-        try:
-            expected = np.asarray(fn(*[i.copy() for i in inputs]))
-        except (IndexError, ValueError) as e:
-            expected = e
-        for eager in (False, True):
-            tf.config.run_functions_eagerly(eager)
-            try:
-                if isinstance(expected, Exception):
-                    with pytest.raises((tf.errors.InvalidArgumentError, ValueError)):
-                        native(*[tf.constant(i) for i in inputs])
-                    continue
-                got = native(*[tf.constant(i) for i in inputs]).numpy()
-            finally:
-                tf.config.run_functions_eagerly(False)
-            assert got.dtype == expected.dtype and got.shape == expected.shape, (inputs, eager, expected, got)
-            np.testing.assert_array_equal(got, expected, err_msg=f"{inputs} eager={eager}")
-    return native
+    return _agree(fn, signature, *inputs_list,
+                  tf_raises=(tf.errors.InvalidArgumentError, ValueError))
 
 
 X34 = np.arange(12, dtype=np.float32).reshape(3, 4)
