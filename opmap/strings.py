@@ -14,6 +14,15 @@ _ENTRIES = [
      "UTF-8 and ASCII, errors='strict' (invalid input raises as in Python); other codecs and error handlers "
      "refused"),
     ("str.encode", "partial", "tf.identity", "UTF-8 only"),
+    ("builtins.int(str)", "partial", "tf.strings.to_number",
+     "int() of a str or bytes as Python parses it: whitespace and decimal digits as Python reads them (every "
+     "Unicode decimal digit in a str, ASCII in bytes), sign, single underscores between digits; where Python raises "
+     "ValueError (4300-digit limit included) the call raises; beyond int64 it raises (Python's big int would not "
+     "fit an int64 output); a base other than 10 refused"),
+    ("builtins.float(str)", "partial", "tf.strings.to_number",
+     "float() of a str or bytes as Python parses it (digits, underscores, point, exponent, inf/infinity/nan in "
+     "any case, signs; hex refused by Python and here), rounded exactly as Python; a mantissa of more than 768 "
+     "digits (zeros after \"0.\" counted) raises at run time: TF's parser rounds some of those differently"),
     ("str.lower", "supported", "tf.strings.lower",
      "ICU's full case mapping, patched where TF's Unicode is older than Python's; a capital sigma next to "
      "characters TF does not know raises at run time"),

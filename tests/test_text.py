@@ -6,6 +6,7 @@ import textwrap
 import numpy as np
 import pytest
 import tensorflow as tf
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from transpiler.pipeline import convert_text
 
@@ -203,7 +204,8 @@ def test_lists_of_numbers_on_both_paths():
     ("return x.numpy().upper()", "P212", "decode the bytes first"),
     ("return x.decode()", "P204", "call .numpy() first"),
     ("s = x.numpy().decode()\nreturn s.replace('a', 'b', 2)", "P250", "count above 1"),
-    ("s = x.numpy().decode()\nreturn str(int(s))", "P250", "to_number"),
+    ("s = x.numpy().decode()\nreturn np.array(int(s, 16), dtype=np.int64)", "P212", "base other than 10"),
+    ("s = x.numpy().decode()\nreturn np.array(int(s, base=0), dtype=np.int64)", "P212", "base other than 10"),
     ("s = x.numpy().decode()\nreturn s.split('')[0]", "P301", "empty separator"),
     ("s = x.numpy().decode()\nreturn s.title()", "P212", "str.title()"),
     ("s = x.numpy().decode()\nreturn f'{len(s):>4}'", "P251", "format specification"),
@@ -240,3 +242,126 @@ def test_case_tables_match_installed_tensorflow():
     assert lower == text_tables.LOWER_PATCH
     assert upper == text_tables.UPPER_PATCH
     assert ctx == text_tables.SIGMA_CONTEXT_DIFFERS
+
+
+# -- int() and float() of text -----------------------------------------------------------------------------------
+
+NUMERALS = [
+    "0", "7", "-0", "+0", "00", "007", "1_000", "1__000", "_1", "1_", "+_1", "-", "+", "", " ", "\t42\n", "\u3000-5\u3000",
+    "\x1c9\x1f", "\x85 3 \xa0", "١٢٣", "-٣_٤", "１２", "𝟏𝟐", "\u0663.\u0664", "1 2", "1\x00", "\x001", "12a", "a12",
+    "9223372036854775807", "-9223372036854775808", "9223372036854775808", "-9223372036854775809",
+    "0000000000000000000000000000009", "0" * 4300, "0" * 4301, "0_" * 4300 + "0", "1" * 25,
+    "1.5", "-1.5", ".5", "5.", ".", "-.5e-3", "1e5", "1E+05", "1e", "1e+", "e5", "1.e3", ".e3", "1_0.5_0e1_0",
+    "1_.5", "1._5", "1e_5", "1e5_", "inf", "-Inf", "+INFINITY", "infinit", "infinityy", "nan", "-NaN", "+nan",
+    "nan(1)", "0x10", "0x1p3", "1e400", "-1e400", "1e-400", "-1e-400", "2e-324", "3e-324", "4.9e-324",
+    "2.2250738585072011e-308", "2.2250738585072014e-308", "9007199254740993", "9007199254740993.0000000001",
+    "1.7976931348623157e308", "1.7976931348623158e308", "1.7976931348623159e308", "0.1", "1e23", "8.98846567431158e307",
+    "1e" + "0" * 500 + "3", "1e99999999999999", "-1e-99999999999999", "0e99999999999999", "0." + "0" * 700 + "1",
+    "0." + "0" * 800 + "1", "1" * 768, "1" * 769, "ı", "İnf", "\u212aa", "ﬁ", "١e٣", "1e١",
+]
+
+
+def _parse(fn, text):
+    try:
+        value = fn(text)
+    except ValueError:
+        return ("raise", None)
+    if fn is int and not -2 ** 63 <= value < 2 ** 63:
+        return ("raise", None)          # np.array(big, dtype=np.int64) raises OverflowError in the original
+    return ("ok", value)
+
+
+def _same_number(got, want):
+    if isinstance(want, float) and np.isnan(want):
+        return bool(np.isnan(got))
+    return got == want and np.signbit(got) == np.signbit(want)
+
+
+@pytest.fixture(scope="module")
+def numeric_parsers():
+    out = {}
+    for fn, dt in ((int, "int64"), (float, "float64")):
+        for kind, decode in (("str", ".decode('utf-8')"), ("bytes", "")):
+            _, native, _ = converted(f"return np.array({fn.__name__}(x.numpy(){decode}), dtype=np.{dt})",
+                                     tout=f"tf.{dt}")
+            out[fn, kind] = native
+    return out
+
+
+def _mantissa_digits(text):
+    """Digits of a float numeral from the first non-zero one before the point (or the first after "0.") to the
+    last non-zero one: above 768 the conversion raises instead of rounding (TF's parser truncates them)."""
+    m = text.strip().lstrip("+-").split("e")[0].split("E")[0].replace("_", "")
+    return len(m.lstrip("0").rstrip("0").rstrip(".").rstrip("0").replace(".", ""))
+
+
+def _check_numeral(parsers, fn, text):
+    for kind, data in (("str", text), ("bytes", text.encode("utf-8"))):
+        if kind == "bytes" and "\x00" in text:
+            continue
+        want = _parse(fn, data)
+        if fn is float and want[0] == "ok" and text.isascii() and _mantissa_digits(text) > 768:
+            want = ("raise", None)
+        got = outcome(parsers[fn, kind], text.encode("utf-8"))
+        assert want[0] == got[0], (fn.__name__, kind, text[:60], want, got)
+        if want[0] == "ok":
+            assert _same_number(got[1][()], want[1]), (fn.__name__, kind, text[:60], want, got)
+
+
+@pytest.mark.parametrize("fn", [int, float])
+def test_numerals_parse_as_python_does(numeric_parsers, fn):
+    for text in NUMERALS:
+        _check_numeral(numeric_parsers, fn, text)
+
+
+def test_int_and_float_agree_with_the_original_py_function():
+    texts = ["12", " -1_0 ", "٣", "1__0", "", "1.5e3", "-inf", "nan", "9223372036854775808"]
+    agree("return np.array(int(x.numpy().decode()), dtype=np.int64)", tout="tf.int64", texts=texts)
+    agree("return np.array(float(x.numpy().decode()), dtype=np.float64)", tout="tf.float64", texts=texts)
+    agree("return np.array(int(x.numpy()), dtype=np.int64)", tout="tf.int64", texts=texts)
+
+
+def test_int_and_float_of_each_token():
+    texts = ["1,2,3", "1, -2 ,+3", "", "1,,2", "٣,4", "1.5,2", "1_0,2e1"]
+    agree("return np.array([int(t) for t in x.numpy().decode().split(',')], dtype=np.int64)", tout="tf.int64",
+          texts=texts)
+    agree("return np.array([float(t) for t in x.numpy().decode().split(',')], dtype=np.float64)",
+          tout="tf.float64", texts=texts)
+
+
+_NUMERAL_ALPHABET = list("0123456789_+-.eE ") + ["\t", "\u3000", "\u0663", "\u0660", "inf", "nan", "infinity",
+                                                  "I", "N", "x", "a", "\u212a", "ı", "\x1c", "\n"]
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.lists(st.sampled_from(_NUMERAL_ALPHABET), max_size=12).map("".join))
+def test_numerals_from_an_alphabet(numeric_parsers, text):
+    _check_numeral(numeric_parsers, int, text)
+    _check_numeral(numeric_parsers, float, text)
+
+
+def test_float_rounds_hard_cases_as_python():
+    """Halfway points between neighbouring doubles, written out in full and nudged by one unit of their last digit,
+    up to the digit count that is converted: to_number must round each as Python does."""
+    import math
+    import random
+    from decimal import Decimal, localcontext
+    rng = random.Random(5)
+    texts = []
+    with localcontext() as c:
+        c.prec = 2000
+        while len(texts) < 3000:
+            d = float(np.frombuffer(rng.getrandbits(63).to_bytes(8, "little"), np.float64)[0])
+            up = math.nextafter(d, math.inf)
+            if not (math.isfinite(up) and d > 0):
+                continue
+            mid = (Decimal(d) + Decimal(up)) / 2
+            nudged = mid + rng.choice([-1, 0, 1]) * Decimal(10) ** (mid.adjusted() - rng.randint(17, 760))
+            text = format(nudged, rng.choice(["e", "f"]))
+            if len(text.split("e")[0].replace(".", "")) <= 768:
+                texts.append(text)
+    _, native, _ = converted("return np.array([float(t) for t in x.numpy().decode().split()], dtype=np.float64)",
+                             tout="tf.float64")
+    got = native(tf.constant(" ".join(texts))).numpy()
+    want = np.array([float(t) for t in texts])
+    assert (got == want).all(), [t for t, g, w in zip(texts, got, want) if g != w][:3]

@@ -560,13 +560,124 @@ def call_function(ctx, name: str, args, kwargs, node):
     if name in ("numpy.array", "numpy.asarray"):
         return _np_array(ctx, name, args, kwargs, node)
     if name in ("builtins.int", "builtins.float"):
-        raise Refusal("P250", f"{name[9:]}() of a string parses Unicode digits, underscores and spaces as "
-                              "Python does; tf.strings.to_number does not: not converted", node)
+        return _to_number(ctx, name[9:], args, kwargs, node)
     if name.startswith("re."):
         from .regex import call_re
         return call_re(ctx, name, args, kwargs, node)
     what = name.replace("builtins.", "").replace("numpy.", "np.")
     raise Refusal("P212", f"`{what}` of a text value is not converted yet", node)
+
+
+# -- int() and float() of text ------------------------------------------------------------------------------------
+
+INT_MAX_STR_DIGITS = 4300   # sys.int_info.default_max_str_digits: int() of a longer numeral raises ValueError
+# TF's to_number (absl::from_chars) rounds exactly while it reads every mantissa digit; past 769 digits (zeros
+# after "0." counted) it truncates, and in fixed notation it then rounds some halfway cases the wrong way (measured)
+FLOAT_MAX_MANTISSA_DIGITS = 768
+
+
+@functools.lru_cache(maxsize=None)
+def _decimal_zeros() -> tuple:
+    """The code point of every Unicode decimal digit zero (str.isdecimal: what int() and float() read as digits);
+    each is followed by the digits 1-9 of its script, as Python's own database says (checked here)."""
+    import unicodedata
+    decimals = [c for c in range(0x110000) if chr(c).isdecimal()]
+    zeros = tuple(c for c in decimals if unicodedata.decimal(chr(c)) == 0)
+    if sorted(decimals) != [z + i for z in zeros for i in range(10)] or \
+            any(unicodedata.decimal(chr(z + i)) != i for z in zeros for i in range(10)):
+        raise AssertionError("Unicode decimal digits are not runs of 0-9 in this Python")
+    return zeros
+
+
+@functools.lru_cache(maxsize=None)
+def _numeral_space_ranges() -> tuple:
+    """The whitespace int() and float() strip from a str: Python maps each non-ASCII whitespace character
+    (str.isspace) to ' ' and keeps ASCII as it is, then strips C's isspace (so '\x1c'-'\x1f', which str.strip()
+    removes, are not stripped)."""
+    return tuple(_ranges(c for c in range(0x110000) if (chr(c).isspace() if c >= 128 else bytes([c]).isspace())))
+
+
+def _cased(word: str) -> str:
+    # an alternation of the two literals: RE2 folds a class such as [Ss] into a case-folded literal whose Unicode
+    # orbit is wider than ASCII (ſ, K), see regex.class_pattern
+    return "".join(f"(?:{c.lower()}|{c.upper()})" for c in word)
+
+
+def _to_number(ctx, fn: str, args, kwargs, node):
+    """int(text) / float(text) as Python parses them: the text is checked against Python's grammar (whitespace
+    and decimal digits as Python reads them, ASCII ones for bytes, single underscores between digits), cleaned and
+    read by tf.strings.to_number. Where Python raises ValueError the call raises; int() beyond int64 raises
+    (TF's int64 overflow), where Python would give a big int that no int64 output can hold."""
+    if fn == "int":
+        p = _args("int", args, kwargs, ["x", "base"], node)
+        if kwargs.keys() - {"base"}:
+            raise Refusal("P301", "int() got an unexpected keyword argument: Python raises", node)
+        base = p.get("base", Static(10))
+        if not (isinstance(base, Static) and type(base.value) is int and base.value == 10):
+            raise Refusal("P212", "int() of text with a base other than 10 is not converted", node)
+    else:
+        if len(args) != 1 or kwargs:
+            raise Refusal("P301", "float() takes one positional argument: Python raises", node)
+        p = {"x": args[0]}
+    if "x" not in p:
+        raise Refusal("P301", "int(base=...) without a value: Python raises TypeError", node)
+    v = p["x"]
+    if isinstance(v, LaneNum) and (v.dtype in ("bool", "int64") or fn == "float" and v.dtype == "float64"):
+        out = "int64" if fn == "int" else "float64"
+        return LaneNum(_bind(ctx, code.cast(v.expr, v.dtype, out), "x"), out)
+    if not isinstance(v, Text) or v.eager:
+        raise Refusal("P212", f"{fn}() of {_kind(v)} is not converted", node)
+    if v.kind == "str":
+        space = char_class(_numeral_space_ranges())
+        digit = char_class(_ranges(z + i for z in _decimal_zeros() for i in range(10)))
+    else:   # bytes: Py_ISSPACE and ASCII digits only
+        space = char_class(_ranges(b for b in range(128) if bytes([b]).isspace()))
+        digit = "[0-9]"
+    part = f"{digit}(?:_?{digit})*"
+    if fn == "int":
+        body = f"[+-]?{part}"
+        message = "ValueError: invalid literal for int() with base 10"
+    else:
+        number = f"(?:{part}(?:\\.(?:{part})?)?|\\.{part})(?:[eE][+-]?{part})?"
+        special = f"{_cased('inf')}(?:{_cased('inity')})?|{_cased('nan')}"
+        body = f"[+-]?(?:{number}|{special})"
+        message = "ValueError: could not convert string to float"
+    src = _bind(ctx, v.expr, "text")
+    code.check(ctx, f"tf.strings.regex_full_match({src}, {f'{space}*{body}{space}*'!r})", message)
+    clean = _bind(ctx, f"tf.strings.regex_replace({src}, {f'{space}|_|[+]'!r}, '')", "numeral")
+    if v.kind == "str":
+        clean = _ascii_digits(ctx, clean)
+    if fn == "int":
+        code.check(ctx, f"tf.strings.length({clean}) - tf.cast(tf.strings.regex_full_match({clean}, '-.*'), "
+                        f"tf.int32) <= {INT_MAX_STR_DIGITS}",
+                   f"ValueError: Exceeds the limit ({INT_MAX_STR_DIGITS} digits) for integer string conversion")
+        # beyond int64 to_number raises (Python's big int would not fit an int64 output either)
+        return _int(ctx, v.lanes, f"tf.strings.to_number({clean}, tf.int64)")
+    limit = FLOAT_MAX_MANTISSA_DIGITS
+    # the mantissa digits to_number reads: leading zeros before the point and trailing zeros (with a point left
+    # bare) are skipped, zeros right after "0." are not; inf and nan hold none
+    mantissa = f"tf.strings.regex_replace({clean}, '^-?0*|[0.]*(?:[eE].*)?$|[^0-9]', '')"
+    code.check(ctx, f"tf.strings.length({mantissa}) <= {limit}",
+               f"float(): a numeral of more than {limit} digits is not converted (TensorFlow rounds some of them "
+               "differently)")
+    name = _bind(ctx, f"tf.strings.to_number({clean}, tf.float64)", "x")
+    return LaneNum(name, "float64") if v.lanes else Tensor(name, "float64", (), weak=True)
+
+
+def _ascii_digits(ctx, text: str) -> str:
+    """Every Unicode decimal digit of `text` replaced by its ASCII digit (text already checked to hold only
+    digits, signs, '.', 'e' and the letters of inf/nan)."""
+    zeros = _decimal_zeros()
+    flat = _bind(ctx, f"tf.reshape({text}, [-1])", "flat")
+    cps = _bind(ctx, f"tf.strings.unicode_decode({flat}, 'UTF-8')", "cps")
+    vals = _bind(ctx, f"{cps}.flat_values", "cp")
+    zeros_c = _bind(ctx, f"tf.constant({list(zeros)!r}, tf.int32)", "zeros")
+    zero = _bind(ctx, f"tf.gather({zeros_c}, tf.maximum(tf.searchsorted({zeros_c}, {vals}, side='right') - 1, 0))",
+                 "zero")
+    is_digit = f"tf.math.logical_and({vals} >= {zero}, {vals} - {zero} <= 9)"
+    mapped = _bind(ctx, f"tf.where({is_digit}, {vals} - {zero} + 48, {vals})", "cp")
+    return _bind(ctx, f"tf.reshape(tf.strings.unicode_encode({cps}.with_flat_values({mapped}), 'UTF-8'), "
+                      f"tf.shape({text}))", "numeral")
 
 
 def _to_str(ctx, v, node):
