@@ -11,7 +11,10 @@ from .diagnostics import ConversionError, Diagnostic, Refusal
 
 def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed: int = 0,
             timeout: float = 60.0, api: str = "tf.numpy_function", prove: bool = False):
-    """Return a tf.function equivalent to `fn` (a NumPy function) for `signature`.
+    """Return a TensorFlow function equivalent to `fn` (a NumPy function) for `signature`.
+
+    Called eagerly it runs its tf.function (`.graph`, with the signature as input_signature); called while a
+    graph is traced, its ops join that graph (see transpiler/emit.py).
 
     The result's dtypes are NumPy's (as `tf.numpy_function` with matching Tout would give). Raises
     ConversionError carrying the diagnostics when the conversion is refused. The generated code is

@@ -14,6 +14,8 @@ parsed. A module found outside those roots (site-packages) is refused (P106) wit
 """
 from __future__ import annotations
 
+import ast
+
 import importlib.machinery
 import os
 import re
@@ -145,7 +147,7 @@ class Foreign:
         name, n = base, 1
         while True:
             existing = self.module.defs.get(name)
-            if existing is not None and _same_source(self.module.segment(existing), emit(name)):
+            if existing is not None and _same_source(self._generated_segment(existing, emit(name)), emit(name)):
                 return name
             through_module = self.direct and self.binding.attribute_path    # called as `m.f_tf`
             if name not in self.module.top_names and name not in taken and (
@@ -153,6 +155,16 @@ class Foreign:
                 return name
             n += 1
             name = f"{base}{n}"
+
+    def _generated_segment(self, existing, source: str) -> str:
+        """The def `existing` and as many statements after it as the generated `source` holds (the emitted
+        replacement is a def followed by the assignment of its tf.function)."""
+        count = len(ast.parse(source).body)
+        body = self.module.tree.body
+        at = body.index(existing)
+        last = body[min(at + count, len(body)) - 1]
+        lines = self.module.source.splitlines(keepends=True)
+        return self.module.segment(existing) + "".join(lines[existing.end_lineno:last.end_lineno])
 
     def call_and_import(self, name: str) -> tuple[str, tuple[int, int, str] | None]:
         """(what the call site calls, the import edit at the call site or None)."""
