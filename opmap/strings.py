@@ -40,6 +40,25 @@ _ENTRIES = [
     ("str.find", "partial", "tf.strings.regex_replace",
      "constant substring, index in code points (the prefix before the first match measured in UTF8_CHAR); "
      "start/end refused"),
+    ("str.rfind", "partial", "tf.strings.regex_replace",
+     "constant substring, the last occurrence (a greedy prefix before it, measured in UTF8_CHAR); start/end refused"),
+    ("str.rsplit", "partial", "tf.strings.split",
+     "without maxsplit as str.split; a constant separator with maxsplit: split of the text reversed by code "
+     "points; maxsplit with the whitespace rule refused, as are rsplit of each token of a list"),
+    ("str.capitalize", "supported", "tf.strings.upper",
+     "the first code point in Python's title case (a generated table where it differs from upper case: ǆ, ß, "
+     "Georgian), the rest as str.lower (whose run-time sigma check it shares)"),
+    ("str.islower", "supported", "tf.strings.regex_full_match",
+     "Python's single-character lower/upper/title predicates combined as CPython does"),
+    ("str.isupper", "supported", "tf.strings.regex_full_match", "as str.islower"),
+    ("str.isascii", "supported", "tf.strings.regex_full_match", "code points up to U+007F (the empty text included)"),
+    ("str.index", "partial", "tf.strings.regex_replace", "as str.find; no occurrence raises (ValueError)"),
+    ("str.rindex", "partial", "tf.strings.regex_replace", "as str.rfind; no occurrence raises (ValueError)"),
+    ("str.count", "partial", "tf.strings.regex_replace",
+     "constant substring: non-overlapping occurrences from the left (the bytes replace() removes); start/end "
+     "refused"),
+    ("str.removeprefix", "supported", "tf.strings.regex_replace", "constant affix"),
+    ("str.removesuffix", "supported", "tf.strings.regex_replace", "constant affix"),
     ("str.startswith", "partial", "tf.strings.regex_full_match",
      "constant prefix or tuple of prefixes; start/end refused"),
     ("str.endswith", "partial", "tf.strings.regex_full_match", "as str.startswith"),
@@ -73,12 +92,16 @@ for _name, _status, _target, _limits in _ENTRIES:
     register(OpEntry(_name, _target, None, status=_status, limits=_limits, foldable=False))
 
 unsupported("str methods not converted yet (the text's value would have to be reproduced exactly: padding, "
-            "title-casing, partitioning, counting and searching are not written)",
-            "str.capitalize", "str.casefold", "str.center", "str.count", "str.expandtabs", "str.format",
-            "str.format_map", "str.index", "str.isascii", "str.isidentifier", "str.islower", "str.isprintable",
-            "str.istitle", "str.isupper", "str.ljust", "str.partition", "str.removeprefix", "str.removesuffix",
-            "str.rfind", "str.rindex", "str.rjust", "str.rpartition", "str.rsplit", "str.splitlines",
-            "str.swapcase", "str.title", "str.translate", "str.zfill")
+            "partitioning, case folding, formatting are not written)",
+            "str.casefold", "str.center", "str.expandtabs", "str.format",
+            "str.format_map", "str.isidentifier", "str.isprintable",
+            "str.ljust", "str.partition",
+            "str.rjust", "str.rpartition", "str.splitlines",
+            "str.swapcase", "str.translate", "str.zfill")
+unsupported("title case per word: each code point after a non-cased one in title case (1 to 3 code points), the "
+            "others lower-cased with the final-sigma context of the whole text; TF has no title-case op and the "
+            "per-position mapping is not written",
+            "str.title", "str.istitle")
 unsupported("re functions whose result is an iterator of match objects or a tuple with a count: not converted",
             "re.finditer", "re.subn")
 unsupported("re's process state (the pattern cache, template compilation): not text computation",

@@ -18,6 +18,7 @@ TEXTS = [
     "İstanbul", "ΟΔΟΣ ΣΟΦΟΣ Σ.", "ΑΣ'Β", "x\u00a0y\u2003z\u3000w", "\x1c\x1d\x1e\x1fsep\x85", "a\x00B\x00c",
     "日本語 テキスト", "🙂 EMOJI 🙂", "\u2c2f\u2c5f", "ǅǈ ǋ", "ﬀ ﬁ", "tab\tand\r\nnewline\x0b\x0c",
     "MiXeD CaSe 123", "   leading", "trailing   ", "a,b,,c,", ",", "play some MUSIC", "0", "١٢٣", "½",
+    "aaa,aa", "ǆemal ǅ", "ﬁsh ŉ", "ßtraße", "ⓐⓑ ª", "ǅ", "Σ", "ΣΑΣ", "ა ᲐᲑ", "\u1f80 ᾈ", "123", "1a",
 ]
 
 
@@ -97,6 +98,11 @@ def test_vocabulary_encoding_with_padding():
     "s.replace(' ', '', 0)", "'|'.join(s.split())", "'|'.join(s.split(','))", "'|'.join(s.split(',', 1))",
     "'|'.join(s.split('ab'))", "s[1:4]", "s[-3:]", "s[::-1]", "s[:0]", "s + '!'", "'<' + s + '>'",
     "f'[{s}]'", "f'{s}:{len(s)}'", "s.encode('utf-8')", "str(len(s.split()))", "'-'.join([s, s.upper()])",
+    "'|'.join(s.rsplit())", "'|'.join(s.rsplit(','))", "'|'.join(s.rsplit(',', 1))", "'|'.join(s.rsplit(' ', 2))",
+    "'|'.join(s.rsplit('ab', 0))", "'|'.join(s.rsplit('Σ', 1))", "'|'.join(s.rsplit('aa', 1))",
+    "'|'.join(s.rsplit(sep='\\x00', maxsplit=1))", "s.capitalize()", "s.lower().capitalize()", "s.upper().capitalize()",
+    "s.removeprefix('a')", "s.removeprefix('')", "s.removeprefix('Élan')", "s.removesuffix('aa')",
+    "s.removesuffix('.')", "s.removesuffix('  ')",
 ])
 def test_str_methods(expr):
     agree(f"s = x.numpy().decode('utf-8')\nreturn {expr}")
@@ -109,6 +115,10 @@ def test_str_methods(expr):
     "int(s.isdecimal())", "int(s.isnumeric())", "len([t for t in s.split() if t.isalpha()])",
     "int(s.lower() in ('play', 'stop', 'straße'))", "int(bool(s))", "int(s is None)",
     "s.find('a')", "s.find('ß')", "s.find('')", "s.find(' ')", "s.find('Σ.')", "s.find('\\n')",
+    "s.rfind('a')", "s.rfind('ß')", "s.rfind('')", "s.rfind(' ')", "s.rfind('Σ')", "s.rfind('aa')", "s.rfind('\\x00')",
+    "int(s.islower())", "int(s.isupper())", "int(s.isascii())", "int(s.lower().islower())", "int(s.upper().isupper())",
+    "len(s.rsplit(',', 1))", "s.index('a')", "s.rindex('a')", "s.index('')", "s.rindex('Σ')", "s.count('a')",
+    "s.count('')", "s.count('aa')", "s.count('Σ')", "s.count('\\x00')",
 ])
 def test_measures_and_predicates(expr):
     agree(f"s = x.numpy().decode('utf-8')\nreturn np.int64({expr})" if False else
@@ -208,6 +218,9 @@ def test_lists_of_numbers_on_both_paths():
     ("s = x.numpy().decode()\nreturn np.array(int(s, base=0), dtype=np.int64)", "P212", "base other than 10"),
     ("s = x.numpy().decode()\nreturn s.split('')[0]", "P301", "empty separator"),
     ("s = x.numpy().decode()\nreturn s.title()", "P212", "str.title()"),
+    ("s = x.numpy().decode()\nreturn ' '.join(s.rsplit(None, 1))", "P212", "maxsplit"),
+    ("s = x.numpy().decode()\nreturn ' '.join(s.rsplit('', 1))", "P301", "empty separator"),
+    ("s = x.numpy().decode()\nreturn str(s.rfind('a', 1))", "P212", "start/end"),
     ("s = x.numpy().decode()\nreturn f'{len(s):>4}'", "P251", "format specification"),
     ("s = x.numpy().decode()\nreturn s + x.numpy()", "P301", "mixes str and bytes"),
     ("s = x.numpy().decode()\nreturn ' '.join(s.split(maxsplit=1))", "P212", "maxsplit"),
@@ -365,3 +378,18 @@ def test_float_rounds_hard_cases_as_python():
     got = native(tf.constant(" ".join(texts))).numpy()
     want = np.array([float(t) for t in texts])
     assert (got == want).all(), [t for t, g, w in zip(texts, got, want) if g != w][:3]
+
+
+def test_capitalize_and_case_predicates_on_every_code_point():
+    chars = [chr(c) for c in range(1, 0x110000) if not 0xD800 <= c < 0xE000 and c != 10]
+    data = tf.constant("\n".join(chars).encode())
+    _, native, _ = converted("return '\\n'.join([t.capitalize() for t in x.numpy().decode().split('\\n')])")
+    got = native(data).numpy().decode().split("\n")
+    wrong = [(c, g) for c, g in zip(chars, got) if g != c.capitalize()]
+    assert len(got) == len(chars) and not wrong, wrong[:5]
+    for method in ("islower", "isupper", "isascii"):
+        _, native, _ = converted(f"return np.array([int(t.{method}()) for t in x.numpy().decode().split('\\n')], "
+                                 "dtype=np.int64)", tout="tf.int64")
+        got = native(data).numpy()
+        want = np.array([getattr(c, method)() for c in chars])
+        assert (got == want).all(), (method, [hex(ord(c)) for c, g, w in zip(chars, got, want) if g != w][:5])

@@ -407,8 +407,152 @@ def _find(ctx, v: Text, args, kwargs, node):
     return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
 
 
+def _rfind(ctx, v: Text, args, kwargs, node):
+    """str.rfind(sub): the code-point index of the last occurrence (a greedy prefix followed by `sub`: the
+    longest, so the last start, overlapping occurrences included, as Python's), -1 when there is none."""
+    if len(args) != 1 or kwargs:
+        raise Refusal("P212", "str.rfind() with start/end is not converted yet", node)
+    sub = _static_str(args[0], "the argument of rfind()", node, v.kind)
+    if sub == "":
+        return _int(ctx, v.lanes, f"tf.cast(tf.strings.length({v.expr}, unit='UTF8_CHAR'), tf.int64)")
+    lit = literal_pattern(sub)
+    found = _bind(ctx, f"tf.strings.regex_full_match({v.expr}, {'(?s).*' + lit + '.*'!r})", "found")
+    prefix = f"tf.strings.regex_replace({v.expr}, {'(?s)^(.*)' + lit + '.*$'!r}, {chr(92) + '1'!r}, " \
+             "replace_global=False)"
+    length = f"tf.cast(tf.strings.length({prefix}, unit='UTF8_CHAR'), tf.int64)"
+    return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
+
+
+def _rsplit(ctx, v: Text, args, kwargs, node):
+    """str.rsplit(): split() where every split is made (no maxsplit); with a separator and a maxsplit, split()
+    of the text reversed code point by code point with the separator reversed (Python's rsplit is split()
+    mirrored: the rightmost occurrences first, never overlapping), each token and the list turned back."""
+    if v.lanes:
+        raise Refusal("P212", "rsplit() of each token (a list of lists) is not converted yet", node)
+    p = _args("rsplit", args, kwargs, ["sep", "maxsplit"], node)
+    sep = p.get("sep", Static(None))
+    maxsplit = _static_int(p.get("maxsplit", Static(-1)), "maxsplit", node)
+    if maxsplit < 0 or isinstance(sep, Static) and sep.value is None:
+        if maxsplit >= 0:
+            raise Refusal("P212", "rsplit(maxsplit=...) on whitespace is not converted yet", node)
+        return _split(ctx, v, [sep], {}, node)
+    s = _static_str(sep, "the separator of rsplit()", node, v.kind)
+    if s == "":
+        raise Refusal("P301", "rsplit() with an empty separator: Python raises ValueError", node)
+    src = _bind(ctx, v.expr, "text")
+    backwards = _bind(ctx, f"tf.strings.unicode_encode(tf.reverse(tf.strings.unicode_decode({src}, 'UTF-8'), [0]), "
+                           "'UTF-8')", "text")
+    parts = _bind(ctx, f"tf.strings.unicode_decode(tf.strings.split({backwards}, {s[::-1]!r}, maxsplit={maxsplit}), "
+                       "'UTF-8')", "parts")
+    # the flat code points reversed, row lengths reversed: every token and their order turned back at once
+    turned = f"tf.RaggedTensor.from_row_lengths(tf.reverse({parts}.flat_values, [0]), " \
+             f"tf.reverse({parts}.row_lengths(), [0]))"
+    return RunList(_bind(ctx, f"tf.strings.unicode_encode({turned}, 'UTF-8')", "tokens"), v.kind, ident=new_ident())
+
+
+def _index(which: str):
+    """str.index()/rindex(): find()/rfind(), raising where Python raises ValueError (no occurrence)."""
+    search = _find if which == "index" else _rfind
+
+    def lower(ctx, v: Text, args, kwargs, node):
+        pos = search(ctx, v, args, kwargs, node)
+        if isinstance(pos, Static):
+            return pos
+        code.check(ctx, f"{pos.expr} >= 0", "ValueError: substring not found")
+        return pos
+    return lower
+
+
+def _count(ctx, v: Text, args, kwargs, node):
+    """str.count(sub): non-overlapping occurrences from the left, as replace() removes them (RE2's leftmost
+    non-overlapping matches are Python's): the bytes removed over the bytes of `sub`; '' counts len(s) + 1."""
+    if len(args) != 1 or kwargs:
+        raise Refusal("P212", "str.count() with start/end is not converted yet", node)
+    sub = _static_str(args[0], "the argument of count()", node, v.kind)
+    if sub == "":
+        return _int(ctx, v.lanes, f"tf.cast(tf.strings.length({v.expr}, unit='UTF8_CHAR'), tf.int64) + 1")
+    src = _bind(ctx, v.expr, "text")
+    gone = f"tf.strings.length({src}) - tf.strings.length(tf.strings.regex_replace({src}, " \
+           f"{literal_pattern(sub)!r}, ''))"
+    return _int(ctx, v.lanes, f"tf.cast(({gone}) // {len(sub.encode())}, tf.int64)")
+
+
+def _remove_affix(which: str):
+    def lower(ctx, v: Text, args, kwargs, node):
+        if len(args) != 1 or kwargs:
+            raise Refusal("P301", f"str.{which}() takes exactly one positional argument: Python raises", node)
+        affix = _static_str(args[0], f"the argument of {which}()", node, v.kind)
+        if affix == "":
+            return v
+        # the leftmost match ending at the end is the suffix itself, overlapping occurrences or not
+        pattern = "\\A" + literal_pattern(affix) if which == "removeprefix" else literal_pattern(affix) + "\\z"
+        return _text(ctx, v, f"tf.strings.regex_replace({v.expr}, {pattern!r}, '', replace_global=False)")
+    return lower
+
+
+@functools.lru_cache(maxsize=None)
+def _title_differs() -> dict:
+    """Python's title case of each code point whose title case is not its upper case (ǆ -> ǅ, ß -> Ss)."""
+    return {chr(c): chr(c).title() for c in range(0x110000)
+            if not 0xD800 <= c < 0xE000 and chr(c).title() != chr(c).upper()}
+
+
+def _capitalize(ctx, v: Text, args, kwargs, node):
+    """str.capitalize(): the first code point in title case, the rest as lower() maps them (lower() of the whole
+    text, its first code point's mapping cut off: its context is empty, so that mapping is the code point's
+    own lower case)."""
+    if args or kwargs:
+        raise Refusal("P301", "str.capitalize() takes no arguments: Python raises", node)
+    src = _bind(ctx, v.expr, "text")
+    first = Text(_bind(ctx, f"tf.strings.substr({src}, 0, 1, unit='UTF8_CHAR')", "first"), "str", lanes=v.lanes)
+    lowered = _case("lower")(ctx, Text(src, "str", lanes=v.lanes), [], {}, node)
+    first_lower = _case("lower")(ctx, first, [], {}, node)
+    first_upper = _case("upper")(ctx, first, [], {}, node)
+    table = _title_differs()
+    keys = _bind(ctx, f"tf.constant({list(table)!r}, tf.string)", "keys")
+    hit = _bind(ctx, f"tf.equal(tf.expand_dims({first.expr}, -1), {keys})", "hit")
+    title = f"tf.where(tf.reduce_any({hit}, axis=-1), tf.gather(tf.constant({list(table.values())!r}, tf.string), " \
+            f"tf.argmax(tf.cast({hit}, tf.int32), axis=-1)), {first_upper.expr})"
+    cut = _bind(ctx, f"tf.strings.length({first_lower.expr})", "cut")
+    rest = f"tf.strings.substr({lowered.expr}, {cut}, tf.strings.length({lowered.expr}) - {cut})"
+    return _text(ctx, v, f"tf.strings.join([{title}, {rest}])")
+
+
+@functools.lru_cache(maxsize=None)
+def _case_sets() -> tuple:
+    """(lowercase, uppercase, titlecase) code points by Python's single-character predicates (a single
+    character's istitle() is titlecase or uppercase)."""
+    cps = [c for c in range(0x110000) if not 0xD800 <= c < 0xE000]
+    lower = {c for c in cps if chr(c).islower()}
+    upper = {c for c in cps if chr(c).isupper()}
+    title = {c for c in cps if chr(c).istitle()} - upper
+    return cps, lower, upper, title
+
+
+def _cased_predicate(method: str):
+    """islower()/isupper(): no character of the other case (or title case), and at least one of this case."""
+    def lower(ctx, v: Text, args, kwargs, node):
+        if args or kwargs:
+            raise Refusal("P301", f"str.{method}() takes no arguments: Python raises", node)
+        cps, lo, up, ti = _case_sets()
+        want, banned = (lo, up | ti) if method == "islower" else (up, lo | ti)
+        other = char_class(_ranges(c for c in cps if c not in banned))
+        return _bool(ctx, v, f"tf.strings.regex_full_match({v.expr}, "
+                             f"{other + '*' + char_class(_ranges(want)) + other + '*'!r})")
+    return lower
+
+
+def _isascii(ctx, v: Text, args, kwargs, node):
+    if args or kwargs:
+        raise Refusal("P301", "str.isascii() takes no arguments: Python raises", node)
+    return _bool(ctx, v, f"tf.strings.regex_full_match({v.expr}, {char_class([(0, 0x7F)]) + '*'!r})")
+
+
 _STR_METHODS = {
-    "find": _find,
+    "find": _find, "rfind": _rfind, "rsplit": _rsplit, "capitalize": _capitalize, "isascii": _isascii,
+    "islower": _cased_predicate("islower"), "isupper": _cased_predicate("isupper"),
+    "index": _index("index"), "rindex": _index("rindex"), "count": _count,
+    "removeprefix": _remove_affix("removeprefix"), "removesuffix": _remove_affix("removesuffix"),
     "lower": _case("lower"), "upper": _case("upper"),
     "strip": _strip("strip"), "lstrip": _strip("lstrip"), "rstrip": _strip("rstrip"),
     "replace": _replace, "split": _split,
