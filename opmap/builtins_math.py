@@ -95,8 +95,8 @@ def _to_python(kind):
         src_kind = np.dtype(x.dtype).kind
         if kind is int and src_kind == "f":
             # int() truncates toward zero; NaN and inf raise ValueError/OverflowError in Python
-            ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='cannot convert float NaN or infinity to "
-                     f"integer')")
+            code.check(ctx, f"tf.math.is_finite({x.expr})", "cannot convert float NaN or infinity to integer",
+                       scalar=x.rank == 0)
         if kind is bool:
             expr = x.expr if x.dtype == "bool" else f"tf.math.not_equal({x.expr}, 0)"
         else:
@@ -123,7 +123,7 @@ def py_round(ctx, args, kwargs, node):
     if kind != "f":
         raise Refusal("P201", f"round() of {x.dtype}", node)
     x = ctx.materialize(x, "x")
-    ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='cannot convert float NaN or infinity to integer')")
+    code.check(ctx, f"tf.math.is_finite({x.expr})", "cannot convert float NaN or infinity to integer", scalar=True)
     # round() of a float is half-to-even and returns a Python int
     return Tensor(f"tf.cast(tf.math.round({x.expr}), tf.int64)", "int64", (), weak=True)
 
@@ -143,8 +143,8 @@ def _math(name):
         xs = [ctx.materialize(Tensor(code.cast(v.expr, v.dtype, "float64"), "float64", ()), "x") for v in values]
         if name in _MATH_DOMAIN:
             cmp = _MATH_DOMAIN[name]
-            ctx.emit(f"tf.debugging.Assert(tf.math.logical_or(tf.math.is_nan({xs[0].expr}), {xs[0].expr} {cmp}), "
-                     f"['ValueError: math domain error'])")
+            code.check(ctx, f"tf.math.logical_or(tf.math.is_nan({xs[0].expr}), {xs[0].expr} {cmp})",
+                       "ValueError: math domain error", scalar=True)
         out = apply_ufunc(ctx, _MATH_UFUNC[name], xs, node)
         return out.with_(weak=True)
     return lower
@@ -163,8 +163,7 @@ def _math_round(name, fn):
         if np.dtype(x.dtype).kind in "iu":
             return Tensor(code.cast(x.expr, x.dtype, "int64"), "int64", (), weak=True)
         x = ctx.materialize(Tensor(code.cast(x.expr, x.dtype, "float64"), "float64", ()), "x")
-        ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='cannot convert float NaN or infinity to "
-                 f"integer')")
+        code.check(ctx, f"tf.math.is_finite({x.expr})", "cannot convert float NaN or infinity to integer", scalar=True)
         return Tensor(f"tf.cast({fn}({x.expr}), tf.int64)", "int64", (), weak=True)
     return lower
 

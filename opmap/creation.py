@@ -103,8 +103,8 @@ def pad(ctx, args, kwargs, node):
         if not a and not b:
             continue
         n = ctx.bind(f"tf.shape({cur}, out_type=tf.int64)[{axis}]", "n")
-        ctx.emit(f"tf.debugging.assert_positive({n}, message=\"can't extend empty axis {axis} using modes other than "
-                 f"'constant' or 'empty'\")")
+        code.check(ctx, f"{n} > 0", f"can't extend empty axis {axis} using modes other than 'constant' or 'empty'",
+                   scalar=True)
         i = ctx.bind(f"tf.range(-{a}, {n} + {b}, dtype=tf.int64)", "i")
         if mode == "edge":
             idx = f"tf.clip_by_value({i}, 0, {n} - 1)"
@@ -143,8 +143,8 @@ def _eye_like(name, kind):
         n = ctx.bind(_int_scalar(ctx, p["N"], "N", node), "n")
         m = n if isinstance(p["M"], Static) and p["M"].value is None else ctx.bind(_int_scalar(ctx, p["M"], "M", node), "m")
         k = int(static(p["k"], "k", node))
-        ctx.emit(f"tf.debugging.assert_non_negative({n}, message='negative dimensions are not allowed')")
-        ctx.emit(f"tf.debugging.assert_non_negative({m}, message='negative dimensions are not allowed')")
+        code.check(ctx, [f"{n} >= 0"] + ([f"{m} >= 0"] if m != n else []), "negative dimensions are not allowed",
+                   scalar=True)
         cols = tf_cols = f"tf.range({m}, dtype=tf.int64)[tf.newaxis, :] - tf.range({n}, dtype=tf.int64)[:, tf.newaxis]"
         mask = f"tf.math.equal({cols}, {k})" if kind == "eye" else f"({tf_cols} <= {k})"
         known = lambda v: static(v, "N", node) if is_static(v) else None

@@ -37,7 +37,7 @@ def _one_axis(ctx, x: str, rank: int, ax: int, n, kind: str, norm, cdt: str) -> 
     else:
         npts = ctx.bind(m if n is None else str(int(n)), "npts")
         keep = npts
-    ctx.emit(f"tf.debugging.assert_positive({npts}, message='Invalid number of FFT data points specified.')")
+    code.check(ctx, f"{npts} > 0", "Invalid number of FFT data points specified.", scalar=True)
     # the kernels abort the process on a non-positive length: feed them 1 (the assert above raises anyway)
     npts = ctx.bind(f"tf.math.maximum({npts}, 1)", "npts")
     if kind == "irfft":
@@ -161,7 +161,7 @@ def _freq(name):
         ne = ctx.bind(ne, "n")
         if float(d) == 0:
             raise Refusal("P301", f"np.fft.{name} with d=0 divides by zero: NumPy raises", node)
-        ctx.emit(f"tf.debugging.assert_none_equal({ne}, tf.constant(0, tf.int64), message='float division by zero')")
+        code.check(ctx, f"tf.math.not_equal({ne}, 0)", "float division by zero", scalar=True)
         # NumPy: val = 1.0 / (n * d); integer ranks times val, in float64
         val = ctx.bind(f"1.0 / (tf.cast({ne}, tf.float64) * {float(d)!r})", "val")
         if name == "fftfreq":

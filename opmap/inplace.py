@@ -64,8 +64,8 @@ def put(ctx, args, kwargs, node):
     n = ctx.bind(f"tf.size({flat.expr}, out_type=tf.int64)", "n")
     idx = ctx.bind(f"tf.reshape({code.cast(ind.expr, ind.dtype, 'int64')}, [-1])", "idx")
     # NumPy: an empty array with indices raises; then no values means nothing is written (nor checked)
-    ctx.emit(f"tf.debugging.Assert(tf.logical_or(tf.equal(tf.size({idx}), 0), {n} > 0), "
-             f"['IndexError: cannot replace elements of an empty array'])")
+    code.check(ctx, f"tf.logical_or(tf.equal(tf.size({idx}), 0), {n} > 0)",
+               "IndexError: cannot replace elements of an empty array", scalar=True)
     if values.shape[0] == 0:
         return Static(None)
     if values.shape[0] is None:
@@ -110,8 +110,7 @@ def fill_diagonal(ctx, args, kwargs, node):
             raise Refusal("P301", "np.fill_diagonal: all dimensions of input must be of equal length: NumPy "
                                   "raises", node)
         if None in a.shape:
-            ctx.emit(f"tf.debugging.assert_equal({shape}, tf.fill([{a.rank}], {shape}[0]), "
-                     f"message='All dimensions of input must be of equal length')")
+            code.check(ctx, f"tf.math.equal({shape}, {shape}[0])", "All dimensions of input must be of equal length")
         step = f"1 + tf.reduce_sum(tf.math.cumprod({shape}[:-1]))"
         end = size
     if values.shape[0] == 0:

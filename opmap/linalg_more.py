@@ -50,8 +50,8 @@ def _lin_in(ctx, v, node, name, fn):
     if x.shape[-1] is not None and x.shape[-2] is not None and x.shape[-1] != x.shape[-2] and name != "pinv":
         raise Refusal("P301", "Last 2 dimensions of the array must be square: NumPy raises", node)
     if name != "pinv":
-        ctx.emit(f"tf.debugging.assert_equal(tf.shape({x.expr})[-1], tf.shape({x.expr})[-2], "
-                 f"message='Last 2 dimensions of the array must be square')")
+        code.check(ctx, f"tf.math.equal(tf.shape({x.expr})[-1], tf.shape({x.expr})[-2])",
+                   "Last 2 dimensions of the array must be square", scalar=True)
     return x, dt
 
 
@@ -70,8 +70,7 @@ def det(ctx, args, kwargs, node):
 def slogdet(ctx, args, kwargs, node):
     p = bind("np.linalg.slogdet", args, kwargs, [("a", REQUIRED)], node)
     x, dt = _lin_in(ctx, p["a"], node, "slogdet", np.linalg.slogdet)
-    ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='slogdet of a matrix holding NaN or inf is not "
-             f"converted')")
+    code.check(ctx, f"tf.math.is_finite({x.expr})", "slogdet of a matrix holding NaN or inf is not converted")
     res = ctx.bind(f"tf.linalg.slogdet({x.expr})", "sld")
     # a singular matrix: NumPy gives sign 0 and log|det| -inf
     sign = ctx.bind(f"tf.where(tf.math.is_inf({res}[1]), tf.zeros_like({res}[0]), {res}[0])", "sign")
@@ -84,8 +83,8 @@ def slogdet(ctx, args, kwargs, node):
 
 
 def _assert_invertible(ctx, x: Tensor):
-    ctx.emit(f"tf.debugging.assert_none_equal(tf.linalg.det({x.expr}), tf.constant(0, {code.tf_dtype(x.dtype)}), "
-             f"message='Singular matrix')")
+    code.check(ctx, f"tf.math.not_equal(tf.linalg.det({x.expr}), tf.constant(0, {code.tf_dtype(x.dtype)}))",
+               "Singular matrix", scalar=x.rank == 2)
 
 
 @lowering("numpy.linalg.inv", "tf.linalg.inv", status="partial",
@@ -128,7 +127,7 @@ def pinv(ctx, args, kwargs, node):
     x, dt = _lin_in(ctx, p["a"], node, "pinv", np.linalg.pinv)
     rcond = static(p["rcond"], "rcond", node)
     rcond = 1e-15 if rcond is None else float(rcond)
-    ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='SVD did not converge')")
+    code.check(ctx, f"tf.math.is_finite({x.expr})", "SVD did not converge")
     shape = x.shape[:-2] + (x.shape[-1], x.shape[-2])
     return Tensor(f"tf.linalg.pinv({x.expr}, rcond={rcond!r})", dt, shape, ident=new_ident())
 
@@ -159,8 +158,8 @@ def cholesky(ctx, args, kwargs, node):
     low = ctx.bind(f"tf.linalg.band_part({x.expr}, -1, 0)", "low")
     sym = ctx.bind(f"{low} + tf.linalg.matrix_transpose({low}) - tf.linalg.diag(tf.linalg.diag_part({low}))", "sym")
     # NumPy (LAPACK potrf) reads the lower triangle and raises unless positive definite
-    ctx.emit(f"tf.debugging.assert_positive(tf.math.reduce_min(tf.concat([tf.reshape(tf.linalg.eigvalsh({sym}), [-1]), "
-             f"tf.ones([1], {code.tf_dtype(dt)})], 0)), message='Matrix is not positive definite')")
+    code.check(ctx, f"tf.math.reduce_min(tf.concat([tf.reshape(tf.linalg.eigvalsh({sym}), [-1]), "
+                    f"tf.ones([1], {code.tf_dtype(dt)})], 0)) > 0", "Matrix is not positive definite", scalar=True)
     return Tensor(f"tf.linalg.cholesky({sym})", dt, x.shape, ident=new_ident())
 
 
@@ -179,8 +178,8 @@ def matrix_power(ctx, args, kwargs, node):
         raise Refusal("P201", f"matrix_power of {x.dtype} is not converted (TF's integer matmul kernels are limited)",
                       node)
     x = ctx.materialize(x, "a")
-    ctx.emit(f"tf.debugging.assert_equal(tf.shape({x.expr})[-1], tf.shape({x.expr})[-2], "
-             f"message='Last 2 dimensions of the array must be square')")
+    code.check(ctx, f"tf.math.equal(tf.shape({x.expr})[-1], tf.shape({x.expr})[-2])",
+               "Last 2 dimensions of the array must be square", scalar=True)
     n = int(n)
     if n == 0:
         eye = f"tf.eye(tf.shape({x.expr})[-1], batch_shape=tf.shape({x.expr})[:-2], dtype={code.tf_dtype(x.dtype)})"
@@ -215,7 +214,7 @@ def _svals(ctx, x: Tensor) -> str:
 def svdvals(ctx, args, kwargs, node):
     p = bind("np.linalg.svdvals", args, kwargs, [("x", REQUIRED)], node)
     x, dt = _lin_in(ctx, p["x"], node, "pinv", np.linalg.svdvals)
-    ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='SVD did not converge')")
+    code.check(ctx, f"tf.math.is_finite({x.expr})", "SVD did not converge")
     k = None if x.shape[-1] is None or x.shape[-2] is None else min(x.shape[-2:])
     return Tensor(_svals(ctx, x), dt, x.shape[:-2] + (k,), ident=new_ident())
 
@@ -232,7 +231,7 @@ def matrix_rank(ctx, args, kwargs, node):
         nz = f"tf.math.reduce_any(tf.math.not_equal({x.expr}, 0))"
         return Tensor(f"tf.cast({nz}, tf.int64)", "int64", (), weak=True, ident=new_ident())
     x, dt = _lin_in(ctx, x, node, "pinv", np.linalg.matrix_rank)
-    ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='SVD did not converge')")
+    code.check(ctx, f"tf.math.is_finite({x.expr})", "SVD did not converge")
     s = ctx.bind(_svals(ctx, x), "s")
     eps = float(np.finfo(dt).eps)
     tol = (f"tf.math.reduce_max(tf.concat([{s}, tf.zeros_like({s}[..., :1])], -1), axis=-1, keepdims=True) * "
@@ -264,7 +263,8 @@ def vdot(ctx, args, kwargs, node):
     a, b = (ctx.materialize(tensor(ctx, p[k], node), k) for k in ("a", "b"))
     if "c" in (np.dtype(a.dtype).kind, np.dtype(b.dtype).kind):
         raise Refusal("P201", "np.vdot of complex arrays is not converted", node)
-    ctx.emit(f"tf.debugging.assert_equal(tf.size({a.expr}), tf.size({b.expr}), message='vectors have different lengths')")
+    code.check(ctx, f"tf.math.equal(tf.size({a.expr}), tf.size({b.expr}))", "vectors have different lengths",
+               scalar=True)
     fa = Tensor(f"tf.reshape({a.expr}, [-1])", a.dtype, (None,))
     fb = Tensor(f"tf.reshape({b.expr}, [-1])", b.dtype, (None,))
     return _dot_sum(ctx, fa, fb, 0, node, "np.vdot", np.vdot)
@@ -284,8 +284,8 @@ def _vecdot(name):
             raise Refusal("P205", f"{name} of arrays of different ranks is not converted", node)
         a, b = ctx.materialize(a, "a"), ctx.materialize(b, "b")
         ax = normalize_axis(axis, rank, node)
-        ctx.emit(f"tf.debugging.assert_equal(tf.shape({a.expr})[{ax}], tf.shape({b.expr})[{ax}], "
-                 f"message='{name}: core dimensions differ')")
+        code.check(ctx, f"tf.math.equal(tf.shape({a.expr})[{ax}], tf.shape({b.expr})[{ax}])",
+                   f"{name}: core dimensions differ", scalar=True)
         return _dot_sum(ctx, a, b, ax, node, name, fn, {"axis": axis})
     return lower
 
@@ -311,8 +311,8 @@ def inner(ctx, args, kwargs, node):
     a, b, dt = _float_pair(ctx, p["a"], p["b"], np.inner, "np.inner", node)
     if a.rank == 0 or b.rank == 0:
         return apply_ufunc(ctx, "multiply", [a, b], node)
-    ctx.emit(f"tf.debugging.assert_equal(tf.shape({a.expr})[-1], tf.shape({b.expr})[-1], "
-             f"message='shapes not aligned')")
+    code.check(ctx, f"tf.math.equal(tf.shape({a.expr})[-1], tf.shape({b.expr})[-1])", "shapes not aligned",
+               scalar=True)
     return Tensor(f"tf.tensordot({a.expr}, {b.expr}, [[{a.rank - 1}], [{b.rank - 1}]])", dt,
                   a.shape[:-1] + b.shape[:-1], ident=new_ident())
 
@@ -331,9 +331,9 @@ def _tensordot(name):
             ax_a, ax_b = ([int(i) for i in np.atleast_1d(v)] for v in axes)
             ax_a = [normalize_axis(i, a.rank, node) for i in ax_a]
             ax_b = [normalize_axis(i, b.rank, node) for i in ax_b]
-        for i, j in zip(ax_a, ax_b):
-            ctx.emit(f"tf.debugging.assert_equal(tf.shape({a.expr})[{i}], tf.shape({b.expr})[{j}], "
-                     f"message='shape-mismatch for sum')")
+        if ax_a:
+            code.check(ctx, [f"tf.math.equal(tf.shape({a.expr})[{i}], tf.shape({b.expr})[{j}])"
+                             for i, j in zip(ax_a, ax_b)], "shape-mismatch for sum", scalar=True)
         shape = tuple(d for i, d in enumerate(a.shape) if i not in ax_a) + \
             tuple(d for i, d in enumerate(b.shape) if i not in ax_b)
         return Tensor(f"tf.tensordot({a.expr}, {b.expr}, [{ax_a}, {ax_b}])", dt, shape, ident=new_ident())
@@ -536,7 +536,7 @@ def matrix_norm(ctx, x: Tensor, ord_, axes, keep, node) -> Tensor:
         x = ctx.materialize(x, "x")
         perm = [i for i in range(x.rank) if i not in (r, c)] + [r, c]
         moved = f"tf.transpose({x.expr}, {perm})"
-        ctx.emit(f"tf.debugging.assert_all_finite({x.expr}, message='SVD did not converge')")
+        code.check(ctx, f"tf.math.is_finite({x.expr})", "SVD did not converge")
         sv = Tensor(f"tf.linalg.svd({moved}, compute_uv=False)", x.dtype,
                     tuple(x.shape[i] for i in perm[:-2]) + (None,))
         sv = ctx.materialize(sv, "sv")

@@ -115,8 +115,8 @@ def _nan_arg(kind):
         if mask is not None:
             axis = static_axis(p["axis"], node)
             ax = "None" if axis is None else normalize_axes(axis, x.rank, node)[0]
-            ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_any(tf.math.reduce_all({mask}, axis={ax})), False, "
-                     f"message='All-NaN slice encountered')")
+            code.check(ctx, f"tf.math.logical_not(tf.math.reduce_any(tf.math.reduce_all({mask}, axis={ax})))",
+                       "All-NaN slice encountered", scalar=True)
         return arg_reduce(ctx, kind[3:], [ctx.materialize(xr, "x")], {k: v for k, v in p.items()
                                                                        if k in ("axis", "keepdims")}, node)
     return lower
@@ -192,19 +192,18 @@ def average(ctx, args, kwargs, node):
         shape[axes[0]] = -1
         w = ctx.materialize(w, "w")
         xm = ctx.materialize(x, "x")
-        ctx.emit(f"tf.debugging.assert_equal(tf.size({w.expr}), tf.shape({xm.expr})[{axes[0]}], "
-                 f"message='Length of weights not compatible with specified axis.')")
+        code.check(ctx, f"tf.math.equal(tf.size({w.expr}), tf.shape({xm.expr})[{axes[0]}])",
+                   "Length of weights not compatible with specified axis.", scalar=True)
         w = Tensor(f"tf.reshape({w.expr}, {shape})", w.dtype, tuple(1 if i != axes[0] else None for i in range(x.rank)))
         x = xm
     else:
         x, w = ctx.materialize(x, "x"), ctx.materialize(w, "w")
-        ctx.emit(f"tf.debugging.assert_equal(tf.shape({x.expr}), tf.shape({w.expr}), message='weights differ in shape')")
+        code.check(ctx, f"tf.math.equal(tf.shape({x.expr}), tf.shape({w.expr}))", "weights differ in shape")
     # NumPy sums the weights as given (a 1-D weight is only reshaped, not broadcast) and refuses a zero sum
     wc = ctx.bind(code.cast(w.expr, w.dtype, rdt), "wgt")
     ax = list(axes)
     scl = ctx.bind(f"tf.math.reduce_sum({wc}, axis={ax}, keepdims={keep})", "scl")
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_any(tf.math.equal({scl}, 0)), False, "
-             f"message='Weights sum to zero, can\\'t be normalized')")
+    code.check(ctx, f"tf.math.not_equal({scl}, 0)", "Weights sum to zero, can't be normalized")
     tot = f"tf.math.reduce_sum({code.cast(x.expr, x.dtype, rdt)} * {wc}, axis={ax}, keepdims={keep})"
     return Tensor(code.cast(f"{tot} / {scl}", rdt, out_dtype), out_dtype, _result_shape(x, axes, keep),
                   ident=new_ident())

@@ -156,8 +156,9 @@ def arange(ctx, args, kwargs, node):
         for b in bounds:
             if not is_static(b):
                 b = ctx.materialize(b, "bound")
-                ctx.emit(f"tf.debugging.assert_less_equal(tf.math.abs({code.cast(b.expr, b.dtype, 'int64')}), "
-                         f"tf.constant({limit}, tf.int64), message='np.arange bound too large to convert exactly')")
+                code.check(ctx, f"tf.math.less_equal(tf.math.abs({code.cast(b.expr, b.dtype, 'int64')}), "
+                                f"tf.constant({limit}, tf.int64))", "np.arange bound too large to convert exactly",
+                           scalar=b.rank == 0)
     parts = [code.tensor_expr(b, "int64") for b in bounds]
     expr = f"tf.range({', '.join(parts)})"
     return Tensor(code.cast(expr, "int64", out), out, (None,), ident=new_ident())
@@ -271,8 +272,7 @@ def bincount(ctx, args, kwargs, node):
         raise Refusal("P301", "np.bincount needs a 1-D array of non-negative ints: NumPy raises", node)
     minlength = int(static(p["minlength"], "minlength", node))
     x = ctx.materialize(Tensor(code.cast(x.expr, x.dtype, "int64"), "int64", x.shape), "x")
-    ctx.emit(f"tf.debugging.assert_non_negative({x.expr}, message="
-             f"\"'list' argument must have no negative elements\")")
+    code.check(ctx, f"tf.math.greater_equal({x.expr}, 0)", "'list' argument must have no negative elements")
     size = ctx.bind(f"tf.math.maximum(tf.math.reduce_max(tf.concat([{x.expr} + 1, [0]], 0)), {minlength})", "n")
     expr = (f"tf.math.unsorted_segment_sum(tf.ones_like({x.expr}), {x.expr}, {size})")
     return Tensor(expr, "int64", (None,), ident=new_ident())

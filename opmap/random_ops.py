@@ -109,7 +109,7 @@ def _draw(ctx, expr: str, dtype: str, shape: tuple, hint: str = "draw", weak: bo
 
 def _require(ctx, cond: str, message: str) -> None:
     """A run-time check where NumPy raises: the replacement raises too (InvalidArgumentError)."""
-    ctx.emit(f"tf.debugging.Assert({cond}, [{message!r}])")
+    code.check(ctx, cond, message, scalar=True)
 
 
 # -- sizes ----------------------------------------------------------------------------------------------

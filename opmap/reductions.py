@@ -35,8 +35,7 @@ def _assert_nonempty(ctx, t: Tensor, axes, what):
         return
     t = ctx.materialize(t, "x")
     dims = " * ".join(f"tf.shape({t.expr})[{a}]" for a in axes) or "1"
-    ctx.emit(f"tf.debugging.assert_positive({dims}, message='zero-size array to reduction operation {what} "
-             f"which has no identity')")
+    code.check(ctx, f"{dims} > 0", f"zero-size array to reduction operation {what} which has no identity", scalar=True)
 
 
 def reduce(ctx, kind: str, args, kwargs, node, method=False):

@@ -69,9 +69,9 @@ def _as(x: Tensor, dt: str) -> Tensor:
 
 def _sorted_keys_search(ctx, akey: str, v: Tensor, vkey: str, side: str, what: str) -> str:
     """int64 positions of v's keys in the sorted 1-D keys `akey`; raises when akey is not sorted."""
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or(tf.math.equal(tf.size({vkey}), 0), "
-             f"tf.math.reduce_all({akey}[1:] >= {akey}[:-1])), True, "
-             f"message='{what}: the array searched is not sorted (NumPy leaves the result unspecified)')")
+    code.check(ctx, f"tf.math.logical_or(tf.math.equal(tf.size({vkey}), 0), "
+                    f"tf.math.reduce_all({akey}[1:] >= {akey}[:-1]))",
+               f"{what}: the array searched is not sorted (NumPy leaves the result unspecified)", scalar=True)
     flat = f"tf.reshape({vkey}, [-1])"
     pos = f"tf.searchsorted({akey}, {flat}, side='{side}', out_type=tf.int64)"
     return pos if v.rank == 1 else f"tf.reshape({pos}, tf.shape({vkey}))"
@@ -100,10 +100,9 @@ def searchsorted(ctx, args, kwargs, node):
             raise Refusal("P301", "np.searchsorted: sorter must be a 1-D integer array: NumPy raises", node)
         s = ctx.bind(code.cast(sorter.expr, sorter.dtype, "int64"), "sorter")
         n = ctx.bind(f"tf.size({a.expr}, out_type=tf.int64)", "n")
-        ctx.emit(f"tf.debugging.assert_equal(tf.size({s}, out_type=tf.int64), {n}, message='sorter.size must equal "
-                 f"a.size')")
-        ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_all(tf.math.logical_and({s} >= 0, {s} < {n})), True, "
-                 f"message='Sorter index out of range.')")
+        code.check(ctx, f"tf.math.equal(tf.size({s}, out_type=tf.int64), {n})", "sorter.size must equal a.size",
+                   scalar=True)
+        code.check(ctx, f"tf.math.logical_and({s} >= 0, {s} < {n})", "Sorter index out of range.")
         a = Tensor(ctx.bind(f"tf.gather({a.expr}, {s})", "a"), dt, a.shape)
     v = ctx.materialize(_as(v, dt), "v")
     pos = _sorted_keys_search(ctx, order_key(ctx, a), v, order_key(ctx, v), side, "np.searchsorted")
@@ -139,8 +138,8 @@ def digitize(ctx, args, kwargs, node):
                    "inc")
     dec = ctx.bind(f"tf.math.logical_not(tf.math.reduce_any(tf.math.logical_and({after}, {b}[:-1] < {b}[1:])))",
                    "dec")
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or(tf.math.logical_not({has}), tf.where({up}, {inc}, "
-             f"{dec})), True, message='bins must be monotonically increasing or decreasing')")
+    code.check(ctx, f"tf.math.logical_or(tf.math.logical_not({has}), tf.where({up}, {inc}, {dec}))",
+               "bins must be monotonically increasing or decreasing", scalar=True)
     down = ctx.bind(f"tf.math.logical_and({has}, tf.math.logical_not({up}))", "down")
     bkey = order_key(ctx, _as(bins, dt))
     bkey = ctx.bind(f"tf.where({down}, tf.reverse({bkey}, [0]), {bkey})", "bkey")
@@ -175,9 +174,9 @@ def lexsort(ctx, args, kwargs, node):
     for t in items:
         _check_kind(t, "np.lexsort", node)
     items = [ctx.materialize(t, "key") for t in items]
-    for t in items[1:]:
-        ctx.emit(f"tf.debugging.assert_equal(tf.size({t.expr}), tf.size({items[0].expr}), "
-                 f"message='all keys need to be the same shape')")
+    if len(items) > 1:
+        code.check(ctx, [f"tf.math.equal(tf.size({t.expr}), tf.size({items[0].expr}))" for t in items[1:]],
+                   "all keys need to be the same shape", scalar=True)
     # stable sorts from the least significant key (the first) to the primary one (the last)
     order = ctx.bind(f"tf.range(tf.size({items[0].expr}))", "order")
     for t in items:

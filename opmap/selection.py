@@ -42,12 +42,12 @@ def _fit_indices(ctx, idx: Tensor, n: str, mode: str, outer: str = "1", inner: s
     NumPy checks the indices inside its loop over the dims before the axis (`outer` elements): with none,
     nothing is checked; wrap/clip refuse an empty axis only when the result is not empty."""
     if mode == "raise":
-        ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or(tf.math.equal({outer}, 0), tf.math.reduce_all("
-                 f"tf.math.logical_and({idx.expr} >= -{n}, {idx.expr} < {n}))), True, "
-                 f"message='index out of bounds for the axis (IndexError)')")
+        code.check(ctx, f"tf.math.logical_or(tf.math.equal({outer}, 0), tf.math.reduce_all("
+                        f"tf.math.logical_and({idx.expr} >= -{n}, {idx.expr} < {n})))",
+                   "index out of bounds for the axis (IndexError)", scalar=True)
         return ctx.bind(f"tf.where({idx.expr} < 0, {idx.expr} + {n}, {idx.expr})", "idx")
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or({n} > 0, tf.math.equal({outer} * tf.size({idx.expr}, "
-             f"out_type=tf.int64) * {inner}, 0)), True, message='cannot do a non-empty take from an empty axes.')")
+    code.check(ctx, f"tf.math.logical_or({n} > 0, tf.math.equal({outer} * tf.size({idx.expr}, out_type=tf.int64) * "
+                    f"{inner}, 0))", "cannot do a non-empty take from an empty axes.", scalar=True)
     if mode == "wrap":
         return ctx.bind(f"tf.math.floormod({idx.expr}, tf.math.maximum({n}, 1))", "idx")
     return ctx.bind(f"tf.clip_by_value({idx.expr}, tf.constant(0, tf.int64), tf.math.maximum({n} - 1, 0))", "idx")
@@ -212,8 +212,7 @@ def choose(ctx, args, kwargs, node):
     dt = result_dtype(probe(np.choose, [Static(np.int64(0)), p["choices"]], {}, node, "np.choose"))
     n = len(choices)
     if mode == "raise":
-        ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_all(tf.math.logical_and({a.expr} >= 0, {a.expr} < {n})), "
-                 f"True, message='invalid entry in choice array')")
+        code.check(ctx, f"tf.math.logical_and({a.expr} >= 0, {a.expr} < {n})", "invalid entry in choice array")
         k = a.expr
     elif mode == "wrap":
         k = ctx.bind(f"tf.math.floormod({a.expr}, {n})", "k")

@@ -185,8 +185,8 @@ def _split(ctx, x: Tensor, sections, ax: int, node, equal: bool):
         if k <= 0:
             raise Refusal("P301", "number sections must be larger than 0: NumPy raises", node)
         if equal:
-            ctx.emit(f"tf.debugging.assert_equal(tf.math.floormod({n}, {k}), tf.constant(0, tf.int64), "
-                     f"message='array split does not result in an equal division')")
+            code.check(ctx, f"tf.math.equal(tf.math.floormod({n}, {k}), 0)",
+                       "array split does not result in an equal division", scalar=True)
         each = ctx.bind(f"{n} // {k}", "each")
         extra = ctx.bind(f"tf.math.floormod({n}, {k})", "extra")
         bounds = [ctx.bind(f"{i} * {each} + tf.math.minimum({extra}, {i})", "b") for i in range(k + 1)]

@@ -57,8 +57,8 @@ def reshape(ctx, x: Tensor, dims: list, node) -> Tensor:
             raise Refusal("P301", "cannot reshape with -1 when another dimension is 0: NumPy raises", node)
         dynamic = [p_ for p_, k in zip(parts, known) if k is None]
         if dynamic:
-            ctx.emit(f"tf.debugging.assert_none_equal({' * '.join(dynamic)}, tf.constant(0, tf.int64), "
-                     f"message='cannot reshape array: unknown dimension with a zero-size dimension')")
+            code.check(ctx, f"tf.math.not_equal({' * '.join(dynamic)}, 0)",
+                       "cannot reshape array: unknown dimension with a zero-size dimension", scalar=True)
     if any(isinstance(d, Tensor) for d in dims):
         shape_expr = "tf.stack([" + ", ".join(p if not p.lstrip("-").isdigit() else f"tf.constant({p}, tf.int64)"
                                               for p in parts) + "])"

@@ -137,7 +137,7 @@ def _quantiles(ctx, name, x: Tensor, qs: list[float], axis, keepdims: bool, node
                         f"tf.constant(float('nan'), {tdt})))", "sorted")
         n = ctx.bind(f"tf.shape({vals})[-1]", "n")
     else:
-        ctx.emit(f"tf.debugging.assert_positive({n}, message='index -1 is out of bounds (empty input)')")
+        code.check(ctx, f"{n} > 0", "index -1 is out of bounds (empty input)", scalar=True)
     has_nan = ctx.bind(f"tf.math.reduce_any({has_nan_in}, axis=-1)" if np.dtype(moved.dtype).kind == "f"
                        else f"tf.zeros(tf.shape({vals})[:-1], tf.bool)", "has_nan")
     outs = []

@@ -138,10 +138,9 @@ def interp(ctx, args, kwargs, node):
     f64 = lambda v: ctx.bind(code.cast(ctx.materialize(v, "v").expr, v.dtype, "float64"), "v")
     xv, dx, dy = f64(x), f64(xp), f64(fp)
     n = ctx.bind(f"tf.size({dx})", "lenxp")
-    ctx.emit(f"tf.debugging.assert_positive({n}, message='array of sample points is empty')")
-    ctx.emit(f"tf.debugging.assert_equal({n}, tf.size({dy}), message='fp and xp are not of the same length.')")
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_all({dx}[1:] >= {dx}[:-1]), True, "
-             f"message='np.interp: xp is not increasing (NumPy leaves the result unspecified)')")
+    code.check(ctx, f"{n} > 0", "array of sample points is empty", scalar=True)
+    code.check(ctx, f"tf.math.equal({n}, tf.size({dy}))", "fp and xp are not of the same length.", scalar=True)
+    code.check(ctx, f"{dx}[1:] >= {dx}[:-1]", "np.interp: xp is not increasing (NumPy leaves the result unspecified)")
     lval = f"{dy}[0]" if _is_none(p["left"]) else code.tensor_expr(p["left"], "float64")
     rval = f"{dy}[-1]" if _is_none(p["right"]) else code.tensor_expr(p["right"], "float64")
     lval, rval = ctx.bind(lval, "lval"), ctx.bind(rval, "rval")
@@ -202,9 +201,9 @@ def _edges_from_bins(ctx, a: Tensor, bins, rng, node, what):
         lo = ctx.bind(f"tf.where({nonempty}, tf.math.reduce_min({a.expr}), {code.constant(0, a.dtype)})", "lo")
         hi = ctx.bind(f"tf.where({nonempty}, tf.math.reduce_max({a.expr}), {code.constant(1, a.dtype)})", "hi")
         if np.dtype(a.dtype).kind == "f":
-            ctx.emit(f"tf.debugging.assert_equal(tf.math.logical_or(tf.math.logical_not({nonempty}), tf.math.logical_and("
-                     f"tf.math.is_finite({lo}), tf.math.is_finite({hi}))), True, message='autodetected range is not "
-                     f"finite')")
+            code.check(ctx, f"tf.math.logical_or(tf.math.logical_not({nonempty}), tf.math.logical_and("
+                            f"tf.math.is_finite({lo}), tf.math.is_finite({hi})))", "autodetected range is not finite",
+                       scalar=True)
         same = ctx.bind(f"tf.math.equal({lo}, {hi})", "same")
         first = ctx.bind(f"tf.where({same}, {code.cast(lo, a.dtype, bin_type)} - 0.5, {code.cast(lo, a.dtype, bin_type)})",
                          "first")
@@ -230,8 +229,8 @@ def _edges_from_bins(ctx, a: Tensor, bins, rng, node, what):
     if edges.rank != 1:
         raise Refusal("P301", f"{what}: `bins` must be 1d, when an array: NumPy raises", node)
     edges = ctx.materialize(edges, "edges")
-    ctx.emit(f"tf.debugging.assert_equal(tf.math.reduce_any({edges.expr}[:-1] > {edges.expr}[1:]), False, "
-             f"message='`bins` must increase monotonically, when an array')")
+    code.check(ctx, f"tf.math.logical_not(tf.math.reduce_any({edges.expr}[:-1] > {edges.expr}[1:]))",
+               "`bins` must increase monotonically, when an array", scalar=True)     # NaN edges pass, as in NumPy
     return edges, None
 
 

@@ -68,7 +68,7 @@ def unpack(ctx, value, n: int, node) -> list:
             raise Refusal("P301", f"cannot unpack {value.shape[0]} rows into {n} names: Python raises", node)
         t = ctx.materialize(value, "rows")
         if value.shape[0] is None:
-            ctx.emit(f"tf.debugging.assert_equal(tf.shape({t.expr})[0], {n}, message='cannot unpack')")
+            code.check(ctx, f"tf.math.equal(tf.shape({t.expr})[0], {n})", "cannot unpack", scalar=True)
         return [Tensor(f"{t.expr}[{i}]", t.dtype, t.shape[1:], ident=t.ident) for i in range(n)]
     raise Refusal("P301", "cannot unpack this value", node)
 
@@ -156,8 +156,7 @@ def _fit_value(ctx, val: Tensor, rank: int, node) -> Tensor:
                               "raises", node)
     val = ctx.materialize(val, "value")
     if any(d is None for d in val.shape[:extra]):
-        ctx.emit(f"tf.debugging.assert_equal(tf.shape({val.expr})[:{extra}], tf.ones([{extra}], tf.int32), "
-                 f"message='could not broadcast input array')")
+        code.check(ctx, f"tf.math.equal(tf.shape({val.expr})[:{extra}], 1)", "could not broadcast input array")
     return val.with_(expr=f"tf.reshape({val.expr}, tf.shape({val.expr})[{extra}:])", shape=val.shape[extra:])
 
 
@@ -286,9 +285,11 @@ def _masked_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
     if val.rank > len(trailing):
         return None
     broadcast([val.shape, trailing], node)
+    if m > base.rank:
+        raise Refusal("P301", "too many indices for the array: NumPy raises", node)
     mask = ctx.materialize(first, "mask")
-    ctx.emit(f"tf.debugging.assert_equal(tf.shape({mask.expr}), tf.shape({base.expr})[:{m}], "
-             f"message='boolean index did not match indexed array')")
+    code.check(ctx, f"tf.math.equal(tf.shape({mask.expr}), tf.shape({base.expr})[:{m}])",
+               "boolean index did not match indexed array")
     expanded = mask.expr + "".join(["[..., tf.newaxis]"] * len(trailing))
     return f"tf.where({expanded}, tf.broadcast_to({val.expr}, tf.shape({base.expr})), {base.expr})" \
         if val.rank else f"tf.where({expanded}, {val.expr}, {base.expr})"

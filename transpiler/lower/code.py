@@ -1,4 +1,4 @@
-"""Small code templates for the generated TF source: literals, constants, casts, dimensions."""
+"""Small code templates for the generated TF source: literals, constants, casts, dimensions, run-time checks."""
 from __future__ import annotations
 
 import math
@@ -110,5 +110,23 @@ def require_size_one(ctx, x: Tensor, node, refusal: str, message: str) -> Tensor
         raise Refusal("P301", refusal, node)
     x = ctx.materialize(x, "x")
     if x.rank:
-        ctx.emit(f"tf.debugging.assert_equal(tf.size({x.expr}), 1, message='{message}')")
+        check(ctx, f"tf.math.equal(tf.size({x.expr}), 1)", message, scalar=True)
     return x
+
+
+def check(ctx, condition, message: str, scalar: bool = False) -> None:
+    """A run-time check where NumPy or Python raises: the call raises tf.errors.InvalidArgumentError, whose text
+    holds `message`, unless `condition` holds. `condition` is a boolean expression, or a list of them that must
+    all hold (one Assert over their conjunction); unless `scalar` says each is one element, the conjunction is
+    reduced with tf.math.reduce_all.
+
+    Every check is one tf.debugging.Assert whose data list holds only the message string: TF's assert_less,
+    assert_equal and the like (and an Assert with a tensor in its data list) wrap the Assert in an If with two
+    branch functions, which costs microseconds per element in tf.data. Under XLA an Assert compiles to nothing."""
+    conditions = [condition] if isinstance(condition, str) else list(condition)
+    joined = conditions[0]
+    for c in conditions[1:]:
+        joined = f"tf.math.logical_and({joined}, {c})"
+    if not scalar:
+        joined = f"tf.math.reduce_all({joined})"
+    ctx.emit(f"tf.debugging.Assert({joined}, [{message!r}])")

@@ -119,7 +119,7 @@ def lookup(ctx, table: Static, key, default, node, missing: str):
     found, pos = _search(ctx, keys[order], cmp, probe)
     hit = f"tf.gather({code.constant(np.array([values[i] for i in order], dtype), dtype)}, {pos})"
     if missing == "raise":
-        ctx.emit(f"tf.debugging.Assert({found}, ['KeyError: a key is not in the dict'])")
+        code.check(ctx, found, "KeyError: a key is not in the dict", scalar=True)
         return Tensor(ctx.bind(hit, "x"), dtype, (), weak=weak)
     return Tensor(ctx.bind(f"tf.where({found}, {hit}, {fallback})", "x"), dtype, (), weak=weak)
 

@@ -314,10 +314,12 @@ def _mask_columns(ctx, view: Tensor, ax: int, mask: Tensor, node) -> list:
         a, b = mask.shape[j], view.shape[ax + j] if ax + j < view.rank else None
         if a is not None and b is not None and a != b:
             raise Refusal("P301", "boolean index does not match the indexed array: NumPy raises", node)
+    if ax + k > view.rank:
+        raise Refusal("P301", "too many indices for the array: NumPy raises", node)
     mask = ctx.materialize(mask, "mask")
     if not (all(d is not None for d in mask.shape) and all(view.shape[ax + j] == mask.shape[j] for j in range(k))):
-        ctx.emit(f"tf.debugging.assert_equal(tf.shape({mask.expr}), tf.shape({view.expr})[{ax}:{ax + k}], "
-                 f"message='boolean index did not match indexed array')")
+        code.check(ctx, f"tf.math.equal(tf.shape({mask.expr}), tf.shape({view.expr})[{ax}:{ax + k}])",
+                   "boolean index did not match indexed array")
     where = ctx.bind(f"tf.where({mask.expr})", "nonzero")
     return [(ax + j, Tensor(f"{where}[:, {j}]", "int64", (None,)), True) for j in range(k)]
 
@@ -334,10 +336,9 @@ def _checked_scalar(ctx, view: Tensor, ax: int, v, node) -> Tensor:
         # a constant is on one side of zero: one bound to check, and no wrap for a non-negative one
         n = ctx.bind(f"tf.shape({shape_root(ctx, view.expr)}, out_type=tf.int64)[{ax}]", "n")
         if i >= 0:
-            ctx.emit(f"tf.debugging.assert_less(tf.constant({i}, tf.int64), {n}, message='index out of bounds')")
+            code.check(ctx, f"tf.math.greater({n}, {i})", "index out of bounds", scalar=True)
             return Tensor(f"tf.constant({i}, tf.int64)", "int64", ())
-        ctx.emit(f"tf.debugging.assert_greater_equal(tf.constant({i}, tf.int64), -{n}, "
-                 f"message='index out of bounds')")
+        code.check(ctx, f"tf.math.greater_equal({n}, {-i})", "index out of bounds", scalar=True)
         return Tensor(ctx.bind(f"{n} - {-i}", "idx"), "int64", ())
     if v.dtype != "int64":
         v = v.with_(expr=f"tf.cast({v.expr}, tf.int64)", dtype="int64")
@@ -373,11 +374,13 @@ def _mask_index(ctx, t: Tensor, pos: int, mask: Tensor, node) -> Tensor:
         a, b = mask.shape[k], t.shape[pos + k] if pos + k < t.rank else None
         if a is not None and b is not None and a != b:
             raise Refusal("P301", "boolean index does not match the indexed array: NumPy raises", node)
+    if pos + mask.rank > t.rank:
+        raise Refusal("P301", "too many indices for the array: NumPy raises", node)
     t = ctx.materialize(t, "x")
     mask = ctx.materialize(mask, "mask")
     # NumPy raises when the mask's shape differs from the dimensions it indexes; boolean_mask checks too
-    ctx.emit(f"tf.debugging.assert_equal(tf.shape({mask.expr}), tf.shape({t.expr})[{pos}:{pos + mask.rank}], "
-             f"message='boolean index did not match indexed array')")
+    code.check(ctx, f"tf.math.equal(tf.shape({mask.expr}), tf.shape({t.expr})[{pos}:{pos + mask.rank}])",
+               "boolean index did not match indexed array")
     expr = f"tf.boolean_mask({t.expr}, {mask.expr}, axis={pos})"
     shape = t.shape[:pos] + (None,) + t.shape[pos + mask.rank:]
     return Tensor(expr, t.dtype, shape, ident=new_ident())
@@ -399,10 +402,11 @@ def checked_indices(ctx, idx: Tensor, array: str, axis: int, hint="idx") -> str:
             return out
     dim = f"tf.shape({root}, out_type=tf.int64)[{axis}]"
     n = ctx.bind(dim if idx.dtype == "int64" else f"tf.cast({dim}, {code.tf_dtype(idx.dtype)})", "n")
-    ctx.emit(f"tf.debugging.assert_less({idx.expr}, {n}, message='index out of bounds')")
     out = idx.expr
-    if np.dtype(idx.dtype).kind == "i":
-        ctx.emit(f"tf.debugging.assert_greater_equal({idx.expr}, -{n}, message='index out of bounds')")
+    signed = np.dtype(idx.dtype).kind == "i"
+    bounds = [f"tf.math.less({idx.expr}, {n})"] + ([f"tf.math.greater_equal({idx.expr}, -{n})"] if signed else [])
+    code.check(ctx, bounds, "index out of bounds", scalar=idx.rank == 0)     # -n <= i < n: one Assert
+    if signed:
         out = ctx.bind(f"tf.where({idx.expr} < 0, {idx.expr} + {n}, {idx.expr})", hint)
     checks[key] = (ctx.lines, len(ctx.lines) - 1, ctx.lines[-1], out)
     return out

@@ -218,14 +218,15 @@ def call_with_list(ctx, name: str, args: list, kwargs: dict, node):
         dt = dtype_arg(p["dtype"], node) if p["dtype"] is not None else None
         # an empty list gives NumPy's array([]): shape (0,), float64 unless dtype= says otherwise
         if lst.rank > 1 or (dt or "float64") != lst.dtype:
-            ctx.emit(f"tf.debugging.assert_positive({n}, message='pyfunc2tf: {short} of an empty list has shape "
-                     f"(0,) and dtype {dt or 'float64'} in NumPy, which this conversion does not reproduce')")
+            code.check(ctx, f"{n} > 0", f"pyfunc2tf: {short} of an empty list has shape (0,) and dtype "
+                                         f"{dt or 'float64'} in NumPy, which this conversion does not reproduce",
+                       scalar=True)
         out = lst if dt is None else lst.with_(expr=code.cast(lst.expr, lst.dtype, dt), dtype=dt)
         return out.with_(ident=new_ident())
     if name == "numpy.stack":
         p = bind(short, args, kwargs, [("arrays", REQUIRED), ("axis", 0)], node)
         axis = static(p["axis"], "axis", node)
-        ctx.emit(f"tf.debugging.assert_positive({n}, message='need at least one array to stack')")
+        code.check(ctx, f"{n} > 0", "need at least one array to stack", scalar=True)
         if not -lst.rank <= axis < lst.rank:
             raise Refusal("P301", f"axis {axis} is out of bounds for the stacked arrays: NumPy raises", node)
         axis %= lst.rank
@@ -239,7 +240,7 @@ def call_with_list(ctx, name: str, args: list, kwargs: dict, node):
              ([("axis", 0)] if name == "numpy.concatenate" else []), node)
     if name == "numpy.concatenate" and static(p["axis"], "axis", node) != 0:
         raise Refusal("P227", "np.concatenate of a run-time list along an axis other than 0 is not converted", node)
-    ctx.emit(f"tf.debugging.assert_positive({n}, message='need at least one array to concatenate')")
+    code.check(ctx, f"{n} > 0", "need at least one array to concatenate", scalar=True)
     if lst.rank == 1:
         if name == "numpy.vstack":
             return Tensor(f"tf.reshape({lst.expr}, [-1, 1])", lst.dtype, (None, 1), ident=new_ident())

@@ -69,11 +69,13 @@ def python_scalar_op(ctx, ufunc: str, operands, kinds, node) -> Tensor:
     if result_kind not in (int, float, bool):
         raise Refusal("P201", f"Python {ufunc} giving {result_kind.__name__} is not supported", node)
     if ufunc in ("true_divide", "floor_divide", "remainder"):
+        known_nonzero = is_static(operands[1]) and static_value(operands[1]) != 0
         divisor = ctx.materialize(_as_tensor(operands[1], weak_dtype(kinds[1])), "d")
         operands = [operands[0], divisor]
-        zero = code.constant(0, divisor.dtype)
-        ctx.emit(f"tf.debugging.assert_none_equal({divisor.expr}, {zero}, "
-                 f"message='ZeroDivisionError: division by zero')")
+        if not known_nonzero:
+            zero = code.constant(0, divisor.dtype)
+            code.check(ctx, f"tf.math.not_equal({divisor.expr}, {zero})", "ZeroDivisionError: division by zero",
+                       scalar=divisor.rank == 0)
     if ufunc == "power" and kinds == [int, int]:
         raise Refusal("P202", "Python int ** int at run time (arbitrary precision) is not supported", node)
     loop_kind = float if float in kinds or ufunc == "true_divide" else (int if int in kinds or result_kind is int else bool)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import gast
 
 from ..diagnostics import Refusal
-from . import assignment
+from . import assignment, code
 from .expressions import lower_expr, truth
 from .loops import guard_rest, jumps
 from .values import Seq, Static, Tensor, is_static, static_value
@@ -101,7 +101,7 @@ def lower_statement(ctx, stmt) -> tuple[bool, object]:
                 raise Refusal("P301", "this assert always fails in the original", stmt)
             return False, None
         t = truth(ctx, cond, stmt)
-        ctx.emit(f"tf.debugging.Assert({t.expr}, ['AssertionError'])")
+        code.check(ctx, t.expr, "AssertionError", scalar=True)
         return False, None
     names = {gast.While: "`while` loops", gast.Try: "`try` blocks", gast.With: "`with` blocks",
              gast.Raise: "`raise`", gast.Global: "`global`", gast.Nonlocal: "`nonlocal`",

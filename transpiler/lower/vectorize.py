@@ -24,6 +24,7 @@ import itertools
 import gast
 
 from ..diagnostics import Refusal
+from . import code
 from .values import Static, Tensor
 
 _ids = itertools.count(1)
@@ -85,8 +86,8 @@ def _vectorize(ctx, var: str, iterable, elt) -> Tensor:
             if start.value + offset < 0:
                 raise _Fallback                       # negative indices wrap: left to the loop
             # the indices grow from start + offset >= 0: only the last can be out of bounds
-            ctx.emit(f"tf.debugging.assert_less(tf.where({count} > 0, {_plus(last, offset)}, -1), "
-                     f"{length}, message='pyfunc2tf: index out of bounds (NumPy raises IndexError)')")
+            code.check(ctx, f"tf.math.less(tf.where({count} > 0, {_plus(last, offset)}, -1), {length})",
+                       "pyfunc2tf: index out of bounds (NumPy raises IndexError)", scalar=True)
             rows = ctx.bind(f"tf.gather({array.expr}, {_plus(index, offset)})", "rows")
             batched[id(n)] = (Tensor(rows, array.dtype, (None,) + array.shape[1:], eager=array.eager),
                               array.shape[1:])
@@ -103,8 +104,8 @@ def _vectorize(ctx, var: str, iterable, elt) -> Tensor:
             return f"tf.math.minimum({length}, {_plus(a, width)})" + \
                 (f" - tf.math.minimum({length}, {a})" if a != 0 else "")
         last_len = ctx.bind(rows_in(_plus(last, lo)), "width")
-        ctx.emit(f"tf.debugging.assert_equal(tf.where({count} > 0, {rows_in(start.value + lo)}, {last_len}), "
-                 f"{last_len}, message='pyfunc2tf: the items have different shapes (NumPy raises ValueError)')")
+        code.check(ctx, f"tf.math.equal(tf.where({count} > 0, {rows_in(start.value + lo)}, {last_len}), {last_len})",
+                   "pyfunc2tf: the items have different shapes (NumPy raises ValueError)", scalar=True)
         grid = f"{_plus(index, lo)}[:, None] + tf.range({last_len}, dtype=tf.int64)"
         windows = ctx.bind(f"tf.gather({array.expr}, {grid})", "windows")
         item = (None,) + array.shape[1:]
