@@ -73,7 +73,8 @@ _ENTRIES = [
      "constant pattern, replacement (\\1, \\g<n>, \\g<name> up to group 9) and flags; count 0 or 1; refused: "
      "backreferences, lookarounds, conditionals, possessive/atomic forms, \\b/\\B without re.ASCII, patterns "
      "that can match the empty string (count=0), repeats of a part that can match empty, bytes patterns, "
-     "a function as replacement; `$` before a final newline raises at run time in a text holding another newline"),
+     "a function as replacement, `$` followed by another zero-width item (`$$`, `$\\b`), `$` with and without "
+     "MULTILINE in one pattern; a text holding U+10FFFF (the marker `$` uses before a final newline) raises"),
     ("re.match", "partial", "tf.strings.regex_full_match",
      "as a boolean only (if, bool(), `is None`, a comprehension's filter); pattern as re.sub"),
     ("re.fullmatch", "partial", "tf.strings.regex_full_match", "as re.match"),

@@ -127,12 +127,26 @@ def test_static_arguments_are_folded():
     decoded("re.sub('a', 'b', 'banana') + s")
 
 
-def test_dollar_before_an_inner_and_a_final_newline_raises_instead_of_guessing():
-    original, native, _ = converted("s = x.numpy().decode()\nreturn re.sub('a$', '_', s)")
-    for text, want in [("a\n", b"_\n"), ("ba", b"b_"), ("a\na", b"a\n_"), ("a\nb", b"a\nb")]:
-        assert native(tf.constant(text.encode())).numpy() == want == original(tf.constant(text.encode())).numpy()
-    with pytest.raises(tf.errors.InvalidArgumentError, match="final newline"):
-        native(tf.constant(b"a\na\n"))
+DOLLAR_TEXTS = ["a\n", "ba", "a\na", "a\nb", "a\na\n", "a\n\n", "\n", "\n\n", "a \nb \n", "a\nb\n\n", "ab\nab\n",
+                "", "a", " \n \n", "a\n\na\n"]
+
+
+@pytest.mark.parametrize("expr", [
+    "re.sub('a$', '_', s)", r"re.sub(r'\s+$', '', s)", r"re.sub(r'\s$', 'X', s)", r"re.sub('(a$)|b', r'<\1>', s)",
+    r"re.sub('$\n', '|', s)", r"re.sub('a$(?:\n|b)', '_', s)", r"re.sub('(?s).$', '#', s)", r"re.sub('[^a]$', '#', s)",
+    r"'|'.join(re.split(r'\s+$', s, 1))", r"'|'.join(re.split(r'a$', s))", r"'|'.join(re.findall(r'\w+$', s))",
+    r"'|'.join(re.findall(r'(\w)$', s))", r"str(bool(re.search('a$.', s, re.S)))", r"str(bool(re.match('.*a$\n', s)))",
+    r"re.sub(r'$', '!', s, count=1)",
+])
+def test_dollar_before_a_final_newline_is_exact(expr):
+    decoded(expr, texts=DOLLAR_TEXTS + MORE)
+
+
+def test_dollar_with_a_noncharacter_in_the_text_raises():
+    _, native, _ = converted("s = x.numpy().decode()\nreturn re.sub('a$', '_', s)")
+    assert native(tf.constant("a\n".encode())).numpy() == b"_\n"
+    with pytest.raises(tf.errors.InvalidArgumentError, match="U\\+10FFFF"):
+        native(tf.constant("a\U0010ffff\n".encode()))
 
 
 def test_string_vector_input_and_empty_batch():
@@ -159,7 +173,9 @@ def _patterns():
             inner.map(lambda r: f"({r})"),
             st.tuples(inner, st.sampled_from(QUANTIFIERS)).map(lambda t: f"(?:{t[0]}){t[1]}"))
     core = st.recursive(st.sampled_from(ATOMS), extend, max_leaves=6)
-    return st.tuples(st.sampled_from(["", "^", "\\A", "\\b"]), core, st.sampled_from(["", "$", "\\Z", "\\b", "\\B"]),
+    return st.tuples(st.sampled_from(["", "^", "\\A", "\\b"]), core,
+                     st.sampled_from(["", "$", "\\Z", "\\b", "\\B", "$\n", "$(?:\n|a)", "(?:$|a)", "$\n?", "(?:a$)+",
+                                      "$[^a]", "\\b$\\s"]),
                      st.sampled_from([0, re.I, re.M, re.S, re.I | re.M, re.A, re.A | re.I])).map(
         lambda t: ("".join(t[:3]), t[3]))
 
@@ -172,10 +188,12 @@ def _translation(pattern, flags, use):
 
 
 def _pick(tr, text):
-    """The translation the generated code picks for this text (None: it raises)."""
-    if not text.endswith("\n"):
-        return tr.z
-    return tr.m if text.count("\n") == 1 else None
+    """The pattern the generated code runs and the text it runs it on: with `$` outside a boolean test's end, a
+    marker before the final newline (removed from results by the caller)."""
+    if not tr.dispatch:
+        return tr.z, text
+    assert tr.n
+    return tr.n, text[:-1] + chr(regex.MARKER) + "\n" if text.endswith("\n") else text
 
 
 TEXT_LISTS = st.lists(st.text(ALPHABET, max_size=7), min_size=1, max_size=12)
@@ -191,10 +209,8 @@ def test_random_patterns_as_booleans(pattern_flags, texts):
         tr = _translation(pattern, flags, {"fullmatch": "full", "match": "prefix", "search": "search"}[fn])
         assume(tr is not None)
         for text in texts:
-            chosen = _pick(tr, text)
-            if chosen is None:
-                continue
-            got = bool(tf.strings.regex_full_match(text, wrap.format(chosen.replace("\x00", ""))).numpy())
+            chosen, marked = _pick(tr, text)
+            got = bool(tf.strings.regex_full_match(marked, wrap.format(chosen.replace("\x00", ""))).numpy())
             if tr.non_boundary and not text:
                 got = False
             assert got == (getattr(compiled, fn)(text) is not None), (fn, pattern, flags, text, chosen)
@@ -210,10 +226,9 @@ def test_random_patterns_in_sub(pattern_flags, texts):
     repl = "<" + "".join(f"\\g<{g}>," for g in range(tr.groups + 1)) + ">"
     rewrite = regex.rewrite_template(repl, compiled, None)
     for text in texts:
-        chosen = _pick(tr, text)
-        if chosen is None:
-            continue
-        got = tf.strings.regex_replace(text, chosen.replace("\x00", ""), rewrite).numpy().decode()
+        chosen, marked = _pick(tr, text)
+        got = tf.strings.regex_replace(marked, chosen.replace("\x00", ""), rewrite).numpy().decode()
+        got = got.replace(chr(regex.MARKER), "")
         assert got == compiled.sub(repl, text), (pattern, flags, text, chosen)
 
 
@@ -238,6 +253,9 @@ def test_converted_functions_on_random_texts(expr, text):
     (r"re.sub(r'(\w)\1', '', s)", "P212", "backreference"),
     (r"re.sub(r'(?P<c>\w)(?P=c)', '', s)", "P212", "backreference"),
     (r"re.sub('a(?=b)', '', s)", "P212", "lookahead (?=...)"),
+    (r"re.sub('a$$', '', s)", "P250", "zero-width"), (r"re.sub(r'a$\b', '', s, flags=re.A)", "P250", "zero-width"),
+    (r"re.sub(r'a$(?:b)?\B', '', s, flags=re.A)", "P250", "zero-width"), (r"re.sub(r'(?:a$)*\Z', '', s)", "P250", "zero-width"),
+    (r"re.sub('(?m:a$)|b$', '', s)", "P250", "MULTILINE"),
     (r"re.sub('a(?!b)', '', s)", "P212", "lookahead (?!...)"),
     (r"re.sub('(?<=b)a', '', s)", "P212", "lookbehind (?<=...)"),
     (r"re.sub('(?<!b)a', '', s)", "P212", "lookbehind (?<!...)"),

@@ -12,9 +12,11 @@ Where the two engines differ on the same syntax:
   Python's `re` matches: measured by running the construct, compiled by Python, over every code point. No
   RE2 class or `(?i)` is ever emitted.
 * `$` without MULTILINE matches at the end and before a final "\\n". As the last item of a boolean test it
-  becomes `\\n?\\z`; elsewhere two translations are emitted, `\\z` (exact on texts not ending in "\\n") and
-  `(?m:$)` (exact when the final "\\n" is the only one), chosen per text; a text ending in "\\n" with another
-  "\\n" before it raises at run time instead of giving another answer.
+  becomes `\\n?\\z`; elsewhere the text gets a marker, U+10FFFF (a noncharacter, reserved for such internal
+  use: a text holding one raises), inserted before its final "\\n", and `$` becomes "the marker or the end",
+  consuming the marker: every class and literal excludes the marker and, where it matches "\\n", also matches
+  marker + "\\n", so the marker is invisible to everything but `$`. Consuming it shifts zero-width items right
+  after a `$` (`$$`, `$\\b`): such patterns are refused. The marker is removed from what sub/split/findall return.
 * `\\b`/`\\B` are Unicode-aware in Python: converted only with re.ASCII, where they are RE2's. Python's `\\B`
   never matches in an empty text.
 * Empty matches: RE2's global replace skips an empty match right after a match, Python 3.7+ takes it; so
@@ -44,8 +46,6 @@ LONG_CLASS = 120                # characters of a class written once under a nam
 MAX_RE2_REPEAT = 1000           # RE2 refuses a repetition count (or a product of nested ones) above this
 MAX_RE2_PROGRAM = 200_000       # estimated instructions: TF's RE2 compiled \w{1,200} (261,803), not \w{3,1000}
 SENTINEL = b"\xff"              # never a byte of valid UTF-8
-_ENDS_NL = "(?s).*\\x{a}"
-_TWO_NL = "(?s).*\\x{a}.*\\x{a}"
 _ANY = "(?s:.*)"
 _FLAG_NAMES = {v: k for k, v in re.RegexFlag.__members__.items()}
 
@@ -128,6 +128,8 @@ class Translation:
     maybe_unset: frozenset      # groups that may not take part in a match
     non_boundary: bool          # holds `\B` (never matches in an empty text in Python)
 
+    n: str = ""                 # `$` read as "the marker or the end" (texts given a marker before a final \n)
+
     @property
     def dispatch(self) -> bool:
         return self.z != self.m
@@ -163,10 +165,16 @@ class _Writer:
     def item(self, op, av, flags, trailing, dollar, depth) -> str:
         if op is C.LITERAL and not flags & re.IGNORECASE:
             self.grow(depth, 1)
+            if dollar == "n" and av == 0x0A:
+                return f"(?:{_cp(MARKER)}?\\x{{a}})"
             return _cp(av)
         if op in _SINGLE:
             ranges = python_ranges(op, av, flags)
             self.grow(depth, 2 * len(ranges) + 2)
+            if dollar == "n":
+                ranges = _without_marker(ranges)
+                if any(a <= 0x0A <= b for a, b in ranges):
+                    return f"(?:{class_pattern(ranges)}|{_cp(MARKER)}\\x{{a}})"
             return class_pattern(ranges)
         if op is C.BRANCH:
             return "(?:" + "|".join(self.seq(alt, flags, trailing, dollar, depth) for alt in av[1]) + ")"
@@ -219,6 +227,8 @@ class _Writer:
         if code is C.AT_END:
             if multiline:
                 return "(?m:$)"
+            if dollar == "n":           # (the text has a marker: the shortcuts below would not see it)
+                return f"(?:{_cp(MARKER)}|\\z)"
             if trailing and self.use == "full":
                 return "\\z"            # the match must end at the end of the text anyway
             if trailing and self.use in ("prefix", "search"):
@@ -280,8 +290,71 @@ def translate(pattern, flags: int, use: str, node) -> Translation:
     z = writer.seq(parsed, all_flags, True, "z", 1)
     writer.size = 0
     m = writer.seq(parsed, all_flags, True, "m", 1)
+    n = ""
+    if z != m:
+        _check_dollar_follow(list(parsed), all_flags, True, node)
+        writer.size = 0
+        n = writer.seq(parsed, all_flags, True, "n", 1)
     return Translation(z, m, parsed.state.groups - 1, _nullable(parsed), frozenset(_maybe_unset(parsed, True, set())),
-                       writer.non_boundary)
+                       writer.non_boundary, n)
+
+
+MARKER = 0x10FFFF               # a noncharacter: inserted before a text's final "\n" where `$` needs it
+
+
+def _without_marker(ranges) -> tuple:
+    out = []
+    for a, b in ranges:
+        if a <= MARKER <= b:
+            if a < MARKER:
+                out.append((a, MARKER - 1))
+        else:
+            out.append((a, b))
+    return tuple(out)
+
+
+def _first_consumes(items, follow: bool) -> bool:
+    """Whether what starts `items` (then `follow` where `items` can be passed over) consumes a character before
+    any zero-width item."""
+    if not items:
+        return follow
+    op, av = items[0]
+    rest = items[1:]
+    if op in _SINGLE:
+        return True
+    if op is C.SUBPATTERN:
+        return _first_consumes(list(av[3]) + rest, follow)
+    if op is C.BRANCH:
+        return all(_first_consumes(list(alt) + rest, follow) for alt in av[1])
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+        if av[0] >= 1:
+            return _first_consumes(list(av[2]) + rest, follow)
+        return _first_consumes(list(av[2]), True) and _first_consumes(rest, follow)
+    return False
+
+
+def _check_dollar_follow(items, flags, follow: bool, node) -> None:
+    """`$` consumes the marker: it must be followed by a character-consuming item or the end of the pattern
+    (a zero-width item right after it would be tested after the marker, not where Python tests it)."""
+    for i, (op, av) in enumerate(items):
+        after = _first_consumes(items[i + 1:], follow)
+        if op is C.AT and av is C.AT_END:
+            if flags & re.MULTILINE:
+                raise Refusal("P250", "a pattern mixing `$` with and without MULTILINE is not converted", node)
+            if not after:
+                raise Refusal("P250", "`$` followed by another zero-width item (`$$`, `$\\b`, or one after an optional "
+                                      "part): "
+                                      "where the text ends in a newline Python tests both before that newline, "
+                                      "which RE2 cannot say; not converted", node)
+        elif op is C.SUBPATTERN:
+            _check_dollar_follow(list(av[3]), sre_compile._combine_flags(flags, av[1], av[2]), after, node)
+        elif op is C.BRANCH:
+            for alt in av[1]:
+                _check_dollar_follow(list(alt), flags, after, node)
+        elif op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            again = av[1] is C.MAXREPEAT or av[1] > 1
+            body = list(av[2])
+            _check_dollar_follow(body, flags, after and (not again or _first_consumes(body, after)), node)
 
 
 def rewrite_template(repl, compiled: re.Pattern, node) -> str:
@@ -410,24 +483,29 @@ def _run(ctx, fn, pattern, flags, p, name, node):
     return _list(ctx, fn, tr, p, s, name, node)
 
 
-def _choose(ctx, tr: Translation, s: Text, build, elementwise: bool = True) -> str:
-    """`build(pattern)` with the translation of `$` that is exact for each text."""
+def _choose(ctx, tr: Translation, s: Text, build) -> tuple[str, bool]:
+    """`build(pattern, text)` for the translation of `$` that is exact on every text, and whether that text
+    holds the marker (to be removed from what is returned)."""
     if not tr.dispatch:
-        return build(tr.z)
+        return build(tr.z, s.expr), False
+    marker = chr(MARKER)
     ctx.emit(f"tf.debugging.Assert(tf.math.logical_not(tf.reduce_any(tf.strings.regex_full_match({s.expr}, "
-             f"{_TWO_NL!r}))), ['re: `$` in a text that ends in a newline and holds another one: RE2 cannot say "
-             f"\"before the final newline\"; not converted'])")
-    ends = _bind(ctx, f"tf.strings.regex_full_match({s.expr}, {_ENDS_NL!r})", "ends_nl")
-    if elementwise:
-        return f"tf.where({ends}, {build(tr.m)}, {build(tr.z)})"
-    return f"tf.cond({ends}, lambda: {build(tr.m)}, lambda: {build(tr.z)})"
+             f"{'(?s).*' + _cp(MARKER) + '.*'!r}))), ['re: a text holding U+10FFFF (a noncharacter) with a pattern "
+             f"using `$`: not converted'])")
+    marked = _bind(ctx, f"tf.strings.regex_replace({s.expr}, {_cp(10) + chr(92) + 'z'!r}, {marker + chr(10)!r}, "
+                        "replace_global=False)", "marked")
+    return build(tr.n, marked), True
+
+
+def _unmark(expr: str) -> str:
+    return f"tf.strings.regex_replace({expr}, {_cp(MARKER)!r}, '')"
 
 
 def _test(ctx, fn, tr: Translation, s: Text):
     names: dict = {}
     wrap = {"fullmatch": "{}", "match": "(?:{})" + _ANY, "search": _ANY + "(?:{})" + _ANY}[fn]
-    expr = _choose(ctx, tr, s, lambda pat: f"tf.strings.regex_full_match({s.expr}, "
-                                           f"{pattern_expr(ctx, wrap.format(pat), names)})")
+    expr, _ = _choose(ctx, tr, s, lambda pat, src: f"tf.strings.regex_full_match({src}, "
+                                                   f"{pattern_expr(ctx, wrap.format(pat), names)})")
     if tr.non_boundary:          # Python's \B fails in an empty text, whatever the pattern
         expr = f"tf.math.logical_and({expr}, tf.not_equal(tf.strings.length({s.expr}), 0))"
     return MatchFlag(_bind(ctx, expr, "found"), lanes=s.lanes)
@@ -454,8 +532,10 @@ def _sub(ctx, tr: Translation, pattern, flags, p, s: Text, name, node):
                                re.compile(pattern, flags), node)
     glob = ", replace_global=False" if count == 1 else ""
     names: dict = {}
-    expr = _choose(ctx, tr, s, lambda pat: f"tf.strings.regex_replace({s.expr}, {pattern_expr(ctx, pat, names)}, "
-                                           f"{rewrite!r}{glob})")
+    expr, marked = _choose(ctx, tr, s, lambda pat, src: f"tf.strings.regex_replace({src}, "
+                                                        f"{pattern_expr(ctx, pat, names)}, {rewrite!r}{glob})")
+    if marked:
+        expr = _unmark(expr)
     return Text(_bind(ctx, expr, "text"), s.kind, lanes=s.lanes)
 
 
@@ -477,15 +557,17 @@ def _list(ctx, fn, tr: Translation, p, s: Text, name, node):
             raise Refusal("P212", f"{name}() with more than 9 groups is not converted", node)
         rewrite = (sep + groups).encode("latin-1")
         glob = ", replace_global=False" if maxsplit == 1 else ""
-        build = lambda pat: (f"tf.strings.split(tf.strings.regex_replace({s.expr}, {pattern_expr(ctx, pat, names)}, "
-                             f"{rewrite!r}{glob}), {SENTINEL!r})")
+        build = lambda pat, src: (f"tf.strings.split(tf.strings.regex_replace({src}, {pattern_expr(ctx, pat, names)}, "
+                                  f"{rewrite!r}{glob}), {SENTINEL!r})")
     else:
         if tr.groups > 1:
             raise Refusal("P212", f"{name}() with several groups gives tuples; not converted", node)
         rewrite = (sep + ("\\1" if tr.groups else "\\0") + sep).encode("latin-1")
-        build = lambda pat: (f"tf.strings.split(tf.strings.regex_replace({s.expr}, {pattern_expr(ctx, pat, names)}, "
-                             f"{rewrite!r}), {SENTINEL!r})[1::2]")
-    expr = _choose(ctx, tr, s, build, elementwise=False)
+        build = lambda pat, src: (f"tf.strings.split(tf.strings.regex_replace({src}, {pattern_expr(ctx, pat, names)}, "
+                                  f"{rewrite!r}), {SENTINEL!r})[1::2]")
+    expr, marked = _choose(ctx, tr, s, build)
+    if marked:
+        expr = _unmark(expr)
     return RunList(_bind(ctx, expr, "tokens"), s.kind, ident=new_ident())
 
 
