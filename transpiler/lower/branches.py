@@ -60,15 +60,22 @@ class Joined:
     left: list[str]       # expressions the first branch returns, in order
     right: list[str]
     names: list[str]      # generated names that receive them after the cond
+    # (left Tensor, right Tensor) of each name, when every name holds an array or number (a select may
+    # replace the cond); None when some name holds something else (a list, text)
+    sides: list | None = None
+
+
+def _sides(parts) -> list | None:
+    return None if any(p.sides is None for p in parts) else [s for p in parts for s in p.sides]
 
 
 def join(ctx, a, b, what: str, node) -> Joined:
     if _same(a, b):
-        return Joined(a, [], [], [])
+        return Joined(a, [], [], [], [])
     if isinstance(a, Seq) and isinstance(b, Seq) and a.kind == b.kind and len(a.items) == len(b.items):
         parts = [join(ctx, x, y, f"{what}[{i}]", node) for i, (x, y) in enumerate(zip(a.items, b.items))]
         return Joined(Seq(tuple(p.value for p in parts), a.kind), [e for p in parts for e in p.left],
-                      [e for p in parts for e in p.right], [n for p in parts for n in p.names])
+                      [e for p in parts for e in p.right], [n for p in parts for n in p.names], _sides(parts))
     from .lists import LoopList, join as join_lists
     if isinstance(a, LoopList) and isinstance(b, LoopList):
         out = join_lists(ctx, a, b, what, node)
@@ -92,7 +99,7 @@ def join(ctx, a, b, what: str, node) -> Joined:
     name = ctx.fresh("value" if " " in what else what.split("[")[0] or "value")
     ident = ta.ident if ta.ident == tb.ident else new_ident()
     joined = Tensor(name, ta.dtype, shape, weak=ta.weak, eager=ta.eager, ident=ident)
-    return Joined(joined, [ta.expr], [tb.expr], [name])
+    return Joined(joined, [ta.expr], [tb.expr], [name], [(ta, tb)])
 
 
 def join_text(ctx, a, b, what: str, node) -> Joined | None:
@@ -191,7 +198,7 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
         parts.append(j)
     _check_aliases(left, right, after, node)
     merged = Joined(None, [e for p in parts for e in p.left], [e for p in parts for e in p.right],
-                    [n for p in parts for n in p.names])
+                    [n for p in parts for n in p.names], _sides(parts))
     return after, merged
 
 
@@ -225,6 +232,9 @@ def _check_aliases(left: dict, right: dict, after: dict, node) -> None:
 def emit_cond(ctx, pred: str, left: Block, right: Block, joined: Joined) -> None:
     if not (left.lines or right.lines or joined.names):
         return
+    if _selectable(ctx, left, right, joined):
+        _emit_select(ctx, pred, left, right, joined)
+        return
     names = []
     for block, exprs, hint in ((left, joined.left, "if_true"), (right, joined.right, "if_false")):
         fn = ctx.fresh(hint)
@@ -236,6 +246,33 @@ def emit_cond(ctx, pred: str, left: Block, right: Block, joined: Joined) -> None
         ctx.emit(f"{', '.join(joined.names)}, = tf.cond({pred}, {names[0]}, {names[1]})")
     else:
         ctx.emit(f"tf.cond({pred}, {names[0]}, {names[1]})")
+
+
+def _selectable(ctx, left: Block, right: Block, joined: Joined) -> bool:
+    """Both branches may be computed whatever the condition (purity.py), and each joined pair is two arrays
+    or numbers of one dtype and one static shape: `tf.where(pred, a, b)` then gives what the cond gives."""
+    from .purity import known_shapes, may_run_unconditionally, tensors_in
+    if joined.sides is None:
+        return False
+    for a, b in joined.sides:
+        if a.dtype != b.dtype or a.shape != b.shape or any(d is None for d in a.shape) or \
+                np.dtype(a.dtype).kind not in "biufc":
+            return False
+    before = tensors_in(ctx.scope.values.values())
+    values = list(left.values.values()) + list(right.values.values()) + [left.value, right.value]
+    shapes = known_shapes(before + tensors_in(values) + [t for s in joined.sides for t in s])
+    return may_run_unconditionally([(left.lines, joined.left), (right.lines, joined.right)], shapes,
+                                   {t.expr for t in before})
+
+
+def _emit_select(ctx, pred: str, left: Block, right: Block, joined: Joined) -> None:
+    """Both branches' lines in this block, then one select per joined name."""
+    for block in (left, right):
+        ctx.lines.extend(line[4:] for line in block.lines)      # one level less: out of the branch function
+    if len(joined.names) > 1 and not pred.isidentifier():
+        pred = ctx.bind(pred, "pred")
+    for name, a, b in zip(joined.names, joined.left, joined.right):
+        ctx.emit(f"{name} = {a}" if a == b else f"{name} = tf.where({pred}, {a}, {b})")
 
 
 # --- the constructs --------------------------------------------------------------------------------------
