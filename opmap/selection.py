@@ -261,9 +261,13 @@ def array_equal(ctx, args, kwargs, node):
         return Static(False)
     a, b = ctx.materialize(a, "a"), ctx.materialize(b, "b")
     same = ctx.bind(f"tf.math.reduce_all(tf.math.equal(tf.shape({a.expr}), tf.shape({b.expr})))", "same_shape")
-    values = _equal_values(ctx, a, b, equal_nan, node)  # NaN == NaN where equal_nan: NaN positions must agree
-    return Tensor(f"tf.cond({same}, lambda: {values}, lambda: tf.constant(False))", "bool", (), weak=True,
-                  ident=new_ident())
+    # The values are compared flat, over the sizes' common prefix: equal shapes compare every element, and
+    # different ones (already False) cannot fail to broadcast. No tf.cond: an If per call costs in tf.data.
+    n = ctx.bind(f"tf.math.minimum(tf.size({a.expr}), tf.size({b.expr}))", "n")
+    flat_a, flat_b = (Tensor(f"tf.reshape({t.expr}, [-1])[:{n}]", t.dtype, (None,), weak=t.weak, ident=new_ident())
+                      for t in (a, b))
+    values = _equal_values(ctx, flat_a, flat_b, equal_nan, node)  # NaN == NaN where equal_nan
+    return Tensor(f"tf.math.logical_and({same}, {values})", "bool", (), weak=True, ident=new_ident())
 
 
 @lowering("numpy.array_equiv", "tf.math.equal",

@@ -69,3 +69,16 @@ def test_a_python_list_is_converted_as_the_signature_says():
     got = caller()
     assert got.dtype == tf.float32
     np.testing.assert_array_equal(got.numpy(), expected)
+
+
+def test_under_run_functions_eagerly_the_body_runs_eagerly():
+    native = native_frames()
+    x = np.arange(10, dtype=np.float32)
+    tf.config.run_functions_eagerly(True)
+    try:
+        np.testing.assert_array_equal(native(x).numpy(), frames(x))
+        np.testing.assert_array_equal(native.graph(x).numpy(), frames(x))
+        with pytest.raises((TypeError, ValueError)):
+            native(tf.constant(x, tf.float64))
+    finally:
+        tf.config.run_functions_eagerly(False)
