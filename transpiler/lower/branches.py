@@ -187,9 +187,9 @@ def join_names(ctx, left: dict, right: dict, node) -> tuple[dict, Joined]:
     """The names after both paths: rebound names joined; names bound on one path only are dropped (Python
     would raise NameError reading them after the other path)."""
     after, parts = {}, []
-    for name in left.keys() ^ right.keys():
+    for name in sorted(left.keys() ^ right.keys()):       # sorted: the same code on every run
         after[name] = Unbound(name, _bound_like(left.get(name, right.get(name))))
-    for name in left.keys() & right.keys():
+    for name in sorted(left.keys() & right.keys()):
         if isinstance(left[name], Unbound) or isinstance(right[name], Unbound):
             after[name] = Unbound(name, _bound_like(left[name]) or _bound_like(right[name]))
             continue
