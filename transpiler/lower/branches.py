@@ -251,12 +251,11 @@ def emit_cond(ctx, pred: str, left: Block, right: Block, joined: Joined) -> None
 def _selectable(ctx, left: Block, right: Block, joined: Joined) -> bool:
     """Both branches may be computed whatever the condition (purity.py), and each joined pair is two arrays
     or numbers of one dtype and one static shape: `tf.where(pred, a, b)` then gives what the cond gives."""
-    from .purity import known_shapes, may_run_unconditionally, tensors_in
+    from .purity import known_shapes, may_run_unconditionally, numeric, tensors_in
     if joined.sides is None:
         return False
     for a, b in joined.sides:
-        if a.dtype != b.dtype or a.shape != b.shape or any(d is None for d in a.shape) or \
-                np.dtype(a.dtype).kind not in "biufc":
+        if a.dtype != b.dtype or a.shape != b.shape or any(d is None for d in a.shape) or not numeric(a.dtype):
             return False
     before = tensors_in(ctx.scope.values.values())
     values = list(left.values.values()) + list(right.values.values()) + [left.value, right.value]

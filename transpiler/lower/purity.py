@@ -63,6 +63,14 @@ def tensors_in(values) -> list[Tensor]:
     return out
 
 
+def numeric(dtype: str) -> bool:
+    """A NumPy numeric or bool dtype name (text, objects and names NumPy does not know are not)."""
+    try:
+        return np.dtype(dtype).kind in "biufc"
+    except TypeError:
+        return False
+
+
 def known_shapes(tensors) -> dict[str, tuple]:
     """Generated name -> static shape of the tensor it holds, for tensors held by a name and fully known
     (string tensors left out: no op of the allowlist reads them); a name known with two shapes is left out."""
@@ -70,7 +78,7 @@ def known_shapes(tensors) -> dict[str, tuple]:
     for t in tensors:
         if not (t.expr.isidentifier() and all(d is not None for d in t.shape)):
             continue
-        if t.dtype in ("string", "object") or np.dtype(t.dtype).kind not in "biufc":
+        if not numeric(t.dtype):
             continue
         if shapes.setdefault(t.expr, tuple(t.shape)) != tuple(t.shape):
             clash.add(t.expr)
