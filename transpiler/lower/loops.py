@@ -177,10 +177,12 @@ def run_loop(ctx, stmt, extra: dict, test, prefix, body: list, trips: str | None
     entry = dict(extra)
     if breaks:
         entry[flags.brk] = Static(False)
-    entry.update({n: before[n] for n in assigned_names(body) if n in before
+    # sorted: the carried values' order is the generated code's, which must not depend on string hashing
+    entry.update({n: before[n] for n in sorted(assigned_names(body)) if n in before
                   and not isinstance(before[n], Unbound)})
     # lists that get items in the body: a TensorArray carried by the loop (lists.py)
-    lists = {n for n in appended_lists(body) if n in before and isinstance(before[n], (Seq, LoopList))}
+    lists = sorted(n for n in set(appended_lists(body))
+                   if n in before and isinstance(before[n], (Seq, LoopList)))
     entry.update({n: before[n] if isinstance(before[n], LoopList) else loop_entry(n, before[n], stmt)
                   for n in lists})
     entry.update({count_key(n): zero_count() if entry[n].is_new else before[count_key(n)] for n in lists})
