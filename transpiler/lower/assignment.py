@@ -209,9 +209,11 @@ def _point_write(ctx, base: Tensor, comps, val: Tensor, node) -> str | None:
     where = f"tf.constant([[{', '.join(coords)}]], tf.int64)" if all(c.isdigit() for c in coords) else \
         f"tf.stack([{', '.join(c if not c.isdigit() else f'tf.constant({c}, tf.int64)' for c in coords)}])[tf.newaxis]"
     if k == base.rank:
-        update = f"tf.reshape({val.expr}, [1])"
-    else:
-        update = f"tf.broadcast_to({val.expr}, tf.shape({src})[{k}:])[tf.newaxis]"
+        # every axis indexed by an integer in bounds: no axis is empty, so the scatter needs no guard for one
+        if len(coords) == 1 and not coords[0].isdigit():
+            where = f"tf.reshape({coords[0]}, [1, 1])"
+        return f"tf.tensor_scatter_nd_update({src}, {where}, tf.reshape({val.expr}, [1]))"
+    update = f"tf.broadcast_to({val.expr}, tf.shape({src})[{k}:])[tf.newaxis]"
     return _untransposed(scatter(ctx, base, src, where, update), perm)
 
 
