@@ -12,7 +12,8 @@ def frames(x):
 
 
 def native_frames():
-    return convert(frames, signature="float32[None]", verify=False)
+    """The generated def (convert() returns its tf.function, `.graph`)."""
+    return convert(frames, signature="float32[None]", verify=False).python_function
 
 
 CALL_OPS = {"PartitionedCall", "StatefulPartitionedCall"}
@@ -82,3 +83,13 @@ def test_under_run_functions_eagerly_the_body_runs_eagerly():
             native(tf.constant(x, tf.float64))
     finally:
         tf.config.run_functions_eagerly(False)
+
+
+def test_the_api_returns_the_tf_function_which_a_savedmodel_tracks(tmp_path):
+    native = convert(frames, signature="float32[None]", verify=False)
+    assert native.python_function.graph is native and "def frames_tf" in native.source
+    module = tf.Module()
+    module.f = native
+    tf.saved_model.save(module, str(tmp_path / "sm"))
+    x = np.arange(10, dtype=np.float32)
+    np.testing.assert_array_equal(tf.saved_model.load(str(tmp_path / "sm")).f(x).numpy(), frames(x))

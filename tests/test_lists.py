@@ -142,7 +142,7 @@ def test_index_arrays_are_broadcast_before_their_bounds_are_checked():
 # is sized; one that is not (a `while` loop) must make XLA fail rather than return something else.
 
 def _under_xla(native):
-    return tf.function(native, jit_compile=True, input_signature=native.graph.input_signature)
+    return tf.function(native.python_function, jit_compile=True, input_signature=native.input_signature)
 
 
 def _same_under_xla(fn, signature, *inputs_list):

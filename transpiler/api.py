@@ -11,10 +11,11 @@ from .diagnostics import ConversionError, Diagnostic, Refusal
 
 def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed: int = 0,
             timeout: float = 60.0, api: str = "tf.numpy_function", prove: bool = False):
-    """Return a TensorFlow function equivalent to `fn` (a NumPy function) for `signature`.
+    """Return a tf.function equivalent to `fn` (a NumPy function) for `signature`.
 
-    Called eagerly it runs its tf.function (`.graph`, with the signature as input_signature); called while a
-    graph is traced, its ops join that graph (see transpiler/emit.py).
+    It is the generated `.graph` (input_signature from `signature`): a SavedModel tracks it as an attribute of
+    a tf.Module. Its `.python_function` is the generated def, which a graph being traced (a tf.data map,
+    another tf.function) takes in as ops instead of a function call (see transpiler/emit.py).
 
     The result's dtypes are NumPy's (as `tf.numpy_function` with matching Tout would give). Raises
     ConversionError carrying the diagnostics when the conversion is refused. The generated code is
@@ -82,7 +83,7 @@ def convert(fn, signature: str, *, verify: bool = True, examples: int = 50, seed
     namespace = dict(target.__globals__)
     namespace["tf"] = tf
     exec(compile(src, f"<pyfunc2tf {name}>", "exec"), namespace)
-    native = namespace[name]
+    native = namespace[name].graph
     native.source = src
     if prove:
         from .prove import prove_site
