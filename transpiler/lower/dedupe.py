@@ -90,7 +90,7 @@ def _pure(expr: str) -> bool:
         if isinstance(node, (ast.Lambda, ast.NamedExpr, ast.Yield, ast.Await)):
             return False
         if isinstance(node, ast.Call):
-            name = _dotted(node.func)
+            name = dotted_name(node.func)
             if name in ("float", "int", "bool", "complex") and all(isinstance(a, ast.Constant) for a in node.args):
                 continue                             # float('nan') in a constant
             if name is None or not name.startswith("tf.") or name.startswith(_IMPURE):
@@ -98,7 +98,8 @@ def _pure(expr: str) -> bool:
     return True
 
 
-def _dotted(node) -> str | None:
+def dotted_name(node) -> str | None:
+    """`tf.math.add` for the call target of generated code (an Attribute chain on a Name), else None."""
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)

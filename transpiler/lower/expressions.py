@@ -8,7 +8,7 @@ import numpy as np
 
 from ..constants import Unknown, qualified_object
 from ..diagnostics import Refusal
-from . import attributes, calls, indexing, operators, text, unroll
+from . import attributes, calls, code, indexing, operators, text, unroll
 from .values import Callable_, Module_, Seq, Static, Tensor, Unbound, is_static, static_value, to_value
 
 
@@ -170,8 +170,8 @@ def truth(ctx, v, node) -> Tensor:
             raise Refusal("P301", "the truth value of an array with more than one element is ambiguous: "
                                   "NumPy raises", node)
         if v.rank:
-            ctx.emit(f"tf.debugging.assert_equal(tf.size({v.expr}), 1, message='The truth value of an array "
-                     f"with more than one element is ambiguous')")
+            code.check(ctx, f"tf.math.equal(tf.size({v.expr}), 1)",
+                       "The truth value of an array with more than one element is ambiguous", scalar=True)
         expr = v.expr if not v.rank else f"tf.reshape({v.expr}, [])"
         return Tensor(expr if v.dtype == "bool" else f"tf.math.not_equal({expr}, 0)", "bool", (), weak=True)
     raise Refusal("P210", "truth value of this object is not supported", node)

@@ -21,6 +21,7 @@ import textwrap
 
 import numpy as np
 
+from .dedupe import dotted_name
 from .values import Seq, Tensor
 
 # Measured on CPU (TF 2.21, a tf.while_loop body, 1 thread): inside a function TF lowers tf.cond to Switch/Merge,
@@ -133,7 +134,7 @@ class _Checker:
             return True
         if isinstance(node, ast.Constant):
             return type(node.value) in (int, float, bool)
-        if not (isinstance(node, ast.Call) and _dotted(node.func) == "tf.constant"):
+        if not (isinstance(node, ast.Call) and dotted_name(node.func) == "tf.constant"):
             self.ops += 1
         if isinstance(node, ast.UnaryOp):
             return isinstance(node.op, (ast.USub, ast.UAdd, ast.Invert)) and self.expr(node.operand)
@@ -147,7 +148,7 @@ class _Checker:
         return False
 
     def call(self, node: ast.Call) -> bool:
-        name = _dotted(node.func)
+        name = dotted_name(node.func)
         if name not in ALLOWED_CALLS or node.keywords or any(isinstance(a, ast.Starred) for a in node.args):
             return False
         args = node.args
@@ -162,18 +163,8 @@ class _Checker:
         return bool(args) and all(self.expr(a) for a in args)
 
 
-def _dotted(node) -> str | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    return ".".join([node.id] + parts[::-1])
-
-
 def _is_dtype(node) -> bool:
-    name = _dotted(node)
+    name = dotted_name(node)
     return name is not None and name.startswith("tf.") and name[3:] in _DTYPES
 
 

@@ -390,37 +390,33 @@ def _predicate_ranges(method: str) -> tuple:
     return tuple(_ranges(c for c in range(0x110000) if getattr(chr(c), method)()))
 
 
-def _find(ctx, v: Text, args, kwargs, node):
-    """str.find(sub): the code-point index of the first occurrence, -1 when there is none (Python counts code
-    points: the prefix before the match is measured in UTF8_CHAR units, not bytes)."""
-    if len(args) != 1 or kwargs:
-        raise Refusal("P212", "str.find() with start/end is not converted yet", node)
-    sub = _static_str(args[0], "the argument of find()", node, v.kind)
-    if sub == "":
-        return _int(ctx, v.lanes, f"tf.zeros_like(tf.strings.length({v.expr}), tf.int64)") if v.lanes \
-            else Static(0)
-    lit = literal_pattern(sub)
-    found = _bind(ctx, f"tf.strings.regex_full_match({v.expr}, {'(?s).*' + lit + '.*'!r})", "found")
-    prefix = f"tf.strings.regex_replace({v.expr}, {'(?s)^(.*?)' + lit + '.*$'!r}, {chr(92) + '1'!r}, " \
-             "replace_global=False)"
-    length = f"tf.cast(tf.strings.length({prefix}, unit='UTF8_CHAR'), tf.int64)"
-    return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
+def _search(method: str):
+    """str.find(sub) / str.rfind(sub): the code-point index of the first / last occurrence, -1 when there is
+    none. Python counts code points: the prefix before the match is measured in UTF8_CHAR units, not bytes.
+    find's prefix is the shortest one followed by `sub`; rfind's the longest (so the last start, overlapping
+    occurrences included, as Python's)."""
+    last = method == "rfind"
+
+    def lower(ctx, v: Text, args, kwargs, node):
+        if len(args) != 1 or kwargs:
+            raise Refusal("P212", f"str.{method}() with start/end is not converted yet", node)
+        sub = _static_str(args[0], f"the argument of {method}()", node, v.kind)
+        if sub == "" and last:
+            return _int(ctx, v.lanes, f"tf.cast(tf.strings.length({v.expr}, unit='UTF8_CHAR'), tf.int64)")
+        if sub == "":
+            return _int(ctx, v.lanes, f"tf.zeros_like(tf.strings.length({v.expr}), tf.int64)") if v.lanes \
+                else Static(0)
+        lit = literal_pattern(sub)
+        found = _bind(ctx, f"tf.strings.regex_full_match({v.expr}, {'(?s).*' + lit + '.*'!r})", "found")
+        head = "(.*)" if last else "(.*?)"
+        prefix = f"tf.strings.regex_replace({v.expr}, {'(?s)^' + head + lit + '.*$'!r}, {chr(92) + '1'!r}, " \
+                 "replace_global=False)"
+        length = f"tf.cast(tf.strings.length({prefix}, unit='UTF8_CHAR'), tf.int64)"
+        return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
+    return lower
 
 
-def _rfind(ctx, v: Text, args, kwargs, node):
-    """str.rfind(sub): the code-point index of the last occurrence (a greedy prefix followed by `sub`: the
-    longest, so the last start, overlapping occurrences included, as Python's), -1 when there is none."""
-    if len(args) != 1 or kwargs:
-        raise Refusal("P212", "str.rfind() with start/end is not converted yet", node)
-    sub = _static_str(args[0], "the argument of rfind()", node, v.kind)
-    if sub == "":
-        return _int(ctx, v.lanes, f"tf.cast(tf.strings.length({v.expr}, unit='UTF8_CHAR'), tf.int64)")
-    lit = literal_pattern(sub)
-    found = _bind(ctx, f"tf.strings.regex_full_match({v.expr}, {'(?s).*' + lit + '.*'!r})", "found")
-    prefix = f"tf.strings.regex_replace({v.expr}, {'(?s)^(.*)' + lit + '.*$'!r}, {chr(92) + '1'!r}, " \
-             "replace_global=False)"
-    length = f"tf.cast(tf.strings.length({prefix}, unit='UTF8_CHAR'), tf.int64)"
-    return _int(ctx, v.lanes, f"tf.where({found}, {length}, tf.constant(-1, tf.int64))")
+_find, _rfind = _search("find"), _search("rfind")
 
 
 def _rsplit(ctx, v: Text, args, kwargs, node):
@@ -854,7 +850,7 @@ def _np_array(ctx, name, args, kwargs, node):
     # an empty list gives float64 without dtype=
     if "dtype" not in kwargs:
         x = _bind(ctx, src.expr, "items")
-        ctx.emit(f"tf.debugging.assert_greater(tf.size({x}), 0, message='np.array([]) is float64: not converted')")
+        code.check(ctx, f"tf.math.greater(tf.size({x}), 0)", "np.array([]) is float64: not converted", scalar=True)
         return Tensor(x, dt, (None,), ident=new_ident())
     return Tensor(_bind(ctx, code.cast(src.expr, src.item, dt), "arr"), dt, (None,), ident=new_ident())
 
