@@ -15,7 +15,6 @@ parsed. A module found outside those roots (site-packages) is refused (P106) wit
 from __future__ import annotations
 
 import ast
-
 import importlib.machinery
 import os
 import re
@@ -146,8 +145,8 @@ class Foreign:
         base = f"{self.function}_tf"
         name, n = base, 1
         while True:
-            existing = self.module.defs.get(name)
-            if existing is not None and _same_source(self._generated_segment(existing, emit(name)), emit(name)):
+            existing, source = self.module.defs.get(name), emit(name)
+            if existing is not None and _same_source(self._generated_segment(existing, source), source):
                 return name
             through_module = self.direct and self.binding.attribute_path    # called as `m.f_tf`
             if name not in self.module.top_names and name not in taken and (
